@@ -1,0 +1,71 @@
+//! Snowball stemming with the unit's language, behind our own [`Stemmer`] type, with a cache:
+//! the same word is stemmed once per worker, however often it occurs.
+//!
+//! Precondition: words are already normalised (lowercase NFC, `’` as `'`; see
+//! [`crate::analyse::tokenize::normalize`]).
+
+use std::collections::HashMap;
+
+use crate::analyse::language::Language;
+
+/// A Snowball stemmer for one language, with a cache of the words it has seen.
+pub struct Stemmer {
+    language: Language,
+    engine: rust_stemmers::Stemmer,
+    cache: HashMap<Box<str>, Box<str>>,
+}
+
+/// The cache is dropped past this many words, so memory stays bounded on huge vocabularies.
+const CACHE_LIMIT: usize = 200_000;
+
+impl Stemmer {
+    /// A stemmer for `language`.
+    pub fn new(language: Language) -> Stemmer {
+        Stemmer {
+            language,
+            engine: rust_stemmers::Stemmer::create(language.algorithm()),
+            cache: HashMap::new(),
+        }
+    }
+
+    /// The language this stemmer stems.
+    pub fn language(&self) -> Language {
+        self.language
+    }
+
+    /// The stem of a normalised word.
+    pub fn stem(&mut self, word: &str) -> &str {
+        if !self.cache.contains_key(word) {
+            if self.cache.len() >= CACHE_LIMIT {
+                self.cache.clear();
+            }
+            let stem: Box<str> = self.engine.stem(word).into();
+            self.cache.insert(word.into(), stem);
+        }
+        self.cache
+            .get(word)
+            .expect("the word was inserted just above")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stems_with_the_language_given() {
+        let mut en = Stemmer::new(Language::English);
+        assert_eq!(en.stem("trafficking"), "traffick");
+        assert_eq!(en.stem("women's"), "women");
+        let mut es = Stemmer::new(Language::Spanish);
+        assert_eq!(es.stem("trabajadoras"), "trabaj");
+        assert_eq!(es.language(), Language::Spanish);
+    }
+
+    #[test]
+    fn cache_gives_the_same_answer() {
+        let mut en = Stemmer::new(Language::English);
+        let first = en.stem("organisations").to_string();
+        assert_eq!(en.stem("organisations"), first);
+    }
+}

@@ -1,0 +1,233 @@
+//! Word tokens by Unicode word boundaries (UAX #29, via unicode-segmentation), with byte
+//! offsets into the document, and their normal form: NFC, lowercase, `’` written `'`.
+//!
+//! Input: a slice of the document text and its offset. Output: [`Token`]s in text order.
+//! Hyphenated words are split into their parts ("gender-based" is "gender" and "based"), as
+//! UAX #29 does; apostrophes inside a word keep it whole ("women’s" is one token, normalised to
+//! "women's"). Most text is ASCII, so ASCII text takes a fast path that gives exactly the
+//! tokens UAX #29 gives (a property test checks this). Does not stem or drop stopwords.
+
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+use unicode_segmentation::UnicodeSegmentation;
+
+/// A word token: the byte span of its surface form in the document text.
+///
+/// Invariant: `start_byte < end_byte`, both on char boundaries of the document text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    /// Byte offset of the first byte in the document.
+    pub start_byte: usize,
+    /// Byte offset one past the last byte in the document.
+    pub end_byte: usize,
+}
+
+/// Calls `each(start, end)` for every word of `text` (offsets relative to `text`), in order.
+///
+/// A word is a UAX #29 word segment holding at least one letter or digit.
+pub fn for_each_word(text: &str, mut each: impl FnMut(usize, usize)) {
+    if text.is_ascii() {
+        ascii_words(text.as_bytes(), each);
+    } else {
+        for (start, word) in text.unicode_word_indices() {
+            each(start, start + word.len());
+        }
+    }
+}
+
+/// The tokens of `text`, which starts at byte `offset` of the document.
+pub fn tokenize(text: &str, offset: usize) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    for_each_word(text, |s, e| {
+        tokens.push(Token {
+            start_byte: offset + s,
+            end_byte: offset + e,
+        });
+    });
+    tokens
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Letter,
+    Digit,
+    Underscore,
+    Other,
+}
+
+fn class(b: u8) -> Class {
+    match b {
+        b'a'..=b'z' | b'A'..=b'Z' => Class::Letter,
+        b'0'..=b'9' => Class::Digit,
+        b'_' => Class::Underscore,
+        _ => Class::Other,
+    }
+}
+
+/// UAX #29 word segmentation restricted to ASCII: letters, digits and `_` join (WB5, WB8–10,
+/// WB13a/b); `:` `.` `'` join two letters (WB6/7); `,` `;` `.` `'` join two digits (WB11/12).
+/// Segments without a letter or digit (a lone `_`) are not words.
+fn ascii_words(bytes: &[u8], mut each: impl FnMut(usize, usize)) {
+    let n = bytes.len();
+    let mut i = 0;
+    while i < n {
+        if class(bytes[i]) == Class::Other {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut alnum = class(bytes[i]) != Class::Underscore;
+        i += 1;
+        loop {
+            if i >= n {
+                break;
+            }
+            let c = class(bytes[i]);
+            if c != Class::Other {
+                alnum |= c != Class::Underscore;
+                i += 1;
+                continue;
+            }
+            // A middle character joins only between two letters or two digits.
+            if i + 1 < n {
+                let prev = class(bytes[i - 1]);
+                let next = class(bytes[i + 1]);
+                let mid = bytes[i];
+                let joins = (prev == Class::Letter
+                    && next == Class::Letter
+                    && matches!(mid, b':' | b'.' | b'\''))
+                    || (prev == Class::Digit
+                        && next == Class::Digit
+                        && matches!(mid, b',' | b';' | b'.' | b'\''));
+                if joins {
+                    i += 2;
+                    continue;
+                }
+            }
+            break;
+        }
+        if alnum {
+            each(start, i);
+        }
+    }
+}
+
+/// Writes the normal form of `word` into `out` (cleared first): NFC, lowercase, `’` as `'`.
+pub fn normalize_into(word: &str, out: &mut String) {
+    out.clear();
+    if word.is_ascii() {
+        out.push_str(word);
+        out.make_ascii_lowercase();
+        return;
+    }
+    let push_lower = |out: &mut String, c: char| {
+        if c == '\u{2019}' || c == '\u{2018}' || c == '\u{02BC}' {
+            out.push('\'');
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    };
+    if is_nfc_quick(word.chars()) == IsNormalized::Yes {
+        for c in word.chars() {
+            push_lower(out, c);
+        }
+    } else {
+        for c in word.nfc() {
+            push_lower(out, c);
+        }
+    }
+}
+
+/// The normal form of `word` (see [`normalize_into`]).
+pub fn normalize(word: &str) -> String {
+    let mut out = String::new();
+    normalize_into(word, &mut out);
+    out
+}
+
+/// True when the token is a bare number ("2012", "1,048", "3.5"): not a content word.
+pub fn is_number(norm: &str) -> bool {
+    norm.bytes().next().is_some_and(|b| b.is_ascii_digit())
+        && norm
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b',' | b'\'' | b';'))
+        || (!norm.is_ascii() && norm.chars().all(|c| c.is_numeric() || c == '.' || c == ','))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn words(text: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        for_each_word(text, |s, e| out.push(&text[s..e]));
+        out
+    }
+
+    #[test]
+    fn splits_like_uax29() {
+        let cases: &[(&str, &[&str])] = &[
+            ("", &[]),
+            ("   \n\t ", &[]),
+            ("Women's rights", &["Women's", "rights"]),
+            ("women’s rights", &["women’s", "rights"]),
+            ("gender-based violence", &["gender", "based", "violence"]),
+            (
+                "U.S. and e.g. 1,048 or 3.5%",
+                &["U.S", "and", "e.g", "1,048", "or", "3.5"],
+            ),
+            ("espacios_IWD and _", &["espacios_IWD", "and"]),
+            ("Corporación Espacios", &["Corporación", "Espacios"]),
+            ("article 41(1)", &["article", "41", "1"]),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(&words(text), expected, "text: {text:?}");
+        }
+    }
+
+    #[test]
+    fn normal_form_joins_apostrophes_and_case() {
+        assert_eq!(normalize("Women’s"), "women's");
+        assert_eq!(normalize("Women's"), "women's");
+        assert_eq!(normalize("CORPORACIÓN"), "corporación");
+        // Decomposed "é" (e + combining acute) becomes the composed form.
+        assert_eq!(normalize("Corporacio\u{301}n"), "corporación");
+    }
+
+    #[test]
+    fn numbers_are_recognised() {
+        for n in ["2012", "1,048", "3.5", "10"] {
+            assert!(is_number(n), "{n}");
+        }
+        for w in ["iwd1", "women", "", "a1"] {
+            assert!(!is_number(w), "{w}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn ascii_fast_path_equals_uax29(text in "[ -~\n\t]{0,80}") {
+            let fast = words(&text);
+            let reference: Vec<&str> = text.unicode_words().collect();
+            prop_assert_eq!(fast, reference);
+        }
+
+        #[test]
+        fn ascii_fast_path_equals_uax29_on_word_like_text(text in "[a-c0-2_.,;:' -]{0,40}") {
+            let fast = words(&text);
+            let reference: Vec<&str> = text.unicode_words().collect();
+            prop_assert_eq!(fast, reference);
+        }
+
+        #[test]
+        fn tokens_slice_back_on_char_boundaries(text in "\\PC{0,60}", offset in 0usize..100) {
+            let doc = format!("{}{}", "x".repeat(offset), text);
+            for t in tokenize(&text, offset) {
+                prop_assert!(doc.is_char_boundary(t.start_byte) && doc.is_char_boundary(t.end_byte));
+                prop_assert!(t.start_byte < t.end_byte);
+                let surface = &doc[t.start_byte..t.end_byte];
+                prop_assert!(surface.chars().any(|c| c.is_alphanumeric()));
+            }
+        }
+    }
+}

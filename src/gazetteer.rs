@@ -1,0 +1,351 @@
+//! Place gazetteer: countries (common names, official names, aliases), capitals and large
+//! cities with their country, world regions, a few well-known sub-national regions, and
+//! continents.
+//!
+//! Input: any text. Output: [`PlaceMatch`]es (byte spans into that text, with the canonical
+//! place name and the country the place lies in), and [`Gazetteer::country`] to canonicalise a
+//! country name ("Republic of Kenya" -> "Kenya").
+//!
+//! The data is compiled in (`data/countries.tsv`, `data/places.tsv`, built by
+//! `data/make_gazetteer.py` from GeoNames data, CC BY 4.0; see `data/README.md`). One
+//! Aho-Corasick automaton over every surface form is built once ([`Gazetteer::builtin`]).
+//!
+//! Matching is case-sensitive on the capitalised form ("Kenya", not "kenya" or "KENYA"),
+//! word-bounded (no match inside "Romanian" or "Woman"), and leftmost-longest ("New Delhi",
+//! not "Delhi"; "Latin America", not "America"). A leading "the" is never part of a match.
+//!
+//! What it does not do: it does not decide whether a capitalised word is a place in context
+//! (that is the entity extractor's job); it does not know demonyms ("Colombian" is not a
+//! place); names that are common words or given names ("Nice", "Victoria", "Reading") are left
+//! out on purpose; it has no small towns or villages (cities above ~300,000 people plus all
+//! capitals).
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
+
+const COUNTRIES_TSV: &str = include_str!("../data/gazetteer/countries.tsv");
+const PLACES_TSV: &str = include_str!("../data/gazetteer/places.tsv");
+
+/// What kind of place a [`PlaceMatch`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PlaceKind {
+    /// A sovereign country or dependent territory ("Kenya", "Puerto Rico" is a region).
+    Country,
+    /// A capital or a city above ~300,000 people ("Medellín", "Nairobi").
+    City,
+    /// A world region ("Latin America", "Eastern Africa", "Middle East"; country `None`) or a
+    /// well-known sub-national region or state ("Scotland", "California"; country set).
+    Region,
+    /// A continent ("Africa", "South America").
+    Continent,
+}
+
+impl PlaceKind {
+    /// Lowercase name of the kind, as used in `data/places.tsv` ("country", "city", ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlaceKind::Country => "country",
+            PlaceKind::City => "city",
+            PlaceKind::Region => "region",
+            PlaceKind::Continent => "continent",
+        }
+    }
+}
+
+/// One place name found in a text by [`Gazetteer::find_places`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlaceMatch {
+    /// Byte offset of the match in the searched text (on a char boundary).
+    pub start: usize,
+    /// Byte offset one past the end of the match (on a char boundary).
+    pub end: usize,
+    /// What kind of place it is.
+    pub kind: PlaceKind,
+    /// Canonical name of the country the place lies in (the country itself for a country);
+    /// `None` for world regions and continents.
+    pub country: Option<&'static str>,
+    /// Canonical name of the place ("Medellín" for "Medellin", "Kenya" for "Republic of
+    /// Kenya", "Eastern Africa" for "East Africa").
+    pub name: &'static str,
+}
+
+/// What one automaton pattern stands for.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    kind: PlaceKind,
+    name: &'static str,
+    country: Option<&'static str>,
+}
+
+/// The place gazetteer: every surface form in one Aho-Corasick automaton. Built once
+/// ([`Gazetteer::builtin`]), then shared: it is `Send + Sync` and all methods take `&self`.
+#[derive(Debug)]
+pub struct Gazetteer {
+    automaton: AhoCorasick,
+    /// Indexed by pattern id.
+    entries: Vec<Entry>,
+    /// Every country surface form, exactly as written -> canonical country name.
+    country_forms: HashMap<&'static str, &'static str>,
+    /// Every country surface form, lowercased -> canonical country name.
+    country_forms_lower: HashMap<String, &'static str>,
+}
+
+static BUILTIN: LazyLock<Gazetteer> = LazyLock::new(Gazetteer::build);
+
+/// Lines of a TSV data file, without comments and blank lines.
+fn data_lines(tsv: &'static str) -> impl Iterator<Item = &'static str> {
+    tsv.lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+impl Gazetteer {
+    /// The gazetteer built from the compiled-in data, built on first use and shared.
+    pub fn builtin() -> &'static Gazetteer {
+        &BUILTIN
+    }
+
+    fn build() -> Gazetteer {
+        let mut patterns: Vec<&'static str> = Vec::new();
+        let mut entries: Vec<Entry> = Vec::new();
+        let mut country_forms = HashMap::new();
+        let mut country_forms_lower = HashMap::new();
+        let mut iso_to_country: HashMap<&'static str, &'static str> = HashMap::new();
+
+        for line in data_lines(COUNTRIES_TSV) {
+            let mut cols = line.split('\t');
+            let (Some(canon), Some(iso)) = (cols.next(), cols.next()) else {
+                continue;
+            };
+            let aliases = cols.next().unwrap_or("");
+            iso_to_country.insert(iso, canon);
+            let forms = std::iter::once(canon).chain(aliases.split('|').filter(|a| !a.is_empty()));
+            for form in forms {
+                country_forms.insert(form, canon);
+                country_forms_lower.insert(form.to_lowercase(), canon);
+                patterns.push(form);
+                entries.push(Entry {
+                    kind: PlaceKind::Country,
+                    name: canon,
+                    country: Some(canon),
+                });
+            }
+        }
+
+        for line in data_lines(PLACES_TSV) {
+            let mut cols = line.split('\t');
+            let (Some(kind), Some(surface)) = (cols.next(), cols.next()) else {
+                continue;
+            };
+            let canon = cols.next().filter(|c| !c.is_empty()).unwrap_or(surface);
+            let country = cols
+                .next()
+                .filter(|c| !c.is_empty())
+                .and_then(|iso| iso_to_country.get(iso).copied());
+            let kind = match kind {
+                "city" => PlaceKind::City,
+                "region" => PlaceKind::Region,
+                "continent" => PlaceKind::Continent,
+                "country" => PlaceKind::Country,
+                _ => continue,
+            };
+            patterns.push(surface);
+            entries.push(Entry {
+                kind,
+                name: canon,
+                country,
+            });
+        }
+
+        let automaton = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&patterns)
+            .expect("the compiled-in gazetteer patterns form a valid automaton");
+        Gazetteer {
+            automaton,
+            entries,
+            country_forms,
+            country_forms_lower,
+        }
+    }
+
+    /// Every place name found in `text`: word-bounded, case-sensitive on the capitalised form,
+    /// leftmost-longest, in text order and non-overlapping, each with its canonical name and
+    /// the country it lies in.
+    pub fn find_places(&self, text: &str) -> Vec<PlaceMatch> {
+        let mut out = Vec::new();
+        self.for_each_place(text, |m| out.push(m));
+        out
+    }
+
+    /// Like [`Gazetteer::find_places`], but calls `f` on each match instead of allocating.
+    pub fn for_each_place(&self, text: &str, mut f: impl FnMut(PlaceMatch)) {
+        let mut pos = 0;
+        while pos < text.len() {
+            let Some(m) = self.automaton.find(Input::new(text).span(pos..text.len())) else {
+                break;
+            };
+            let (start, end) = (m.start(), m.end());
+            let before_ok = text[..start]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !is_word_char(c));
+            let after_ok = text[end..].chars().next().is_none_or(|c| !is_word_char(c));
+            if before_ok && after_ok {
+                if let Some(e) = self.entries.get(m.pattern().as_usize()) {
+                    f(PlaceMatch {
+                        start,
+                        end,
+                        kind: e.kind,
+                        country: e.country,
+                        name: e.name,
+                    });
+                }
+                pos = end;
+            } else {
+                // Not a whole word: look again from the next char, so that a shorter place
+                // starting later inside the rejected span can still be found.
+                let step = text[start..].chars().next().map_or(1, char::len_utf8);
+                pos = start + step;
+            }
+        }
+    }
+
+    /// The canonical country name for a country name, alias or official name ("Republic of
+    /// Kenya" -> "Kenya", "USA" -> "United States"), if it is one. Surrounding whitespace and
+    /// a leading "the" are ignored; an exact match is tried first, then a case-insensitive one.
+    pub fn country(&self, name: &str) -> Option<&'static str> {
+        let name = name.trim();
+        let stripped = name
+            .strip_prefix("the ")
+            .or_else(|| name.strip_prefix("The "))
+            .map_or(name, str::trim_start);
+        for candidate in [name, stripped] {
+            if let Some(c) = self.country_forms.get(candidate) {
+                return Some(c);
+            }
+        }
+        for candidate in [name, stripped] {
+            if let Some(c) = self.country_forms_lower.get(&candidate.to_lowercase()) {
+                return Some(c);
+            }
+        }
+        None
+    }
+
+    /// Number of surface forms in the automaton (for diagnostics).
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether the gazetteer has no surface forms (never, for the built-in one).
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn places(text: &str) -> Vec<(&str, PlaceKind, Option<&'static str>, &'static str)> {
+        Gazetteer::builtin()
+            .find_places(text)
+            .into_iter()
+            .map(|m| (&text[m.start..m.end], m.kind, m.country, m.name))
+            .collect()
+    }
+
+    #[test]
+    fn send_sync() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Gazetteer>();
+        assert_send_sync::<PlaceMatch>();
+    }
+
+    #[test]
+    fn countries_cities_regions() {
+        let text = "sex workers in the city of Medellin and the Aburra Valley, Colombia. \
+                    Latin America, the Caribbean, Western Europe, Asia, the Middle East and \
+                    North America, including the United States. 10% of workers in Cali.";
+        let got = places(text);
+        let surface: Vec<&str> = got.iter().map(|g| g.0).collect();
+        assert_eq!(
+            surface,
+            [
+                "Medellin",
+                "Colombia",
+                "Latin America",
+                "Caribbean",
+                "Western Europe",
+                "Asia",
+                "Middle East",
+                "North America",
+                "United States",
+                "Cali"
+            ],
+            "{got:#?}"
+        );
+        assert_eq!(got[0].3, "Medellín", "{got:#?}");
+        assert_eq!(got[0].2, Some("Colombia"), "{got:#?}");
+        assert_eq!(got[2].1, PlaceKind::Region, "{got:#?}");
+        assert_eq!(got[2].2, None, "{got:#?}");
+        assert_eq!(got[5].1, PlaceKind::Continent, "{got:#?}");
+    }
+
+    #[test]
+    fn word_bounded_and_case_sensitive() {
+        assert!(places("Romanian women and Colombian men").is_empty());
+        assert!(places("A woman in kenya, KENYA").is_empty());
+        assert!(places("USAID funded it").is_empty());
+        let got = places("working in south western Bangladesh and Kenya’s north");
+        let surface: Vec<&str> = got.iter().map(|g| g.0).collect();
+        assert_eq!(surface, ["Bangladesh", "Kenya"], "{got:#?}");
+    }
+
+    #[test]
+    fn ambiguous_names_left_out() {
+        for word in [
+            "Reading", "Mobile", "Nice", "Victoria", "Split", "Bath", "Of", "Santa",
+        ] {
+            let text = format!("{word} is here");
+            assert!(places(&text).is_empty(), "{word}: {:#?}", places(&text));
+        }
+    }
+
+    #[test]
+    fn official_names_and_aliases() {
+        let g = Gazetteer::builtin();
+        assert_eq!(g.country("Republic of Kenya"), Some("Kenya"));
+        assert_eq!(g.country("USA"), Some("United States"));
+        assert_eq!(g.country("the United States"), Some("United States"));
+        assert_eq!(
+            g.country("Democratic Republic of the Congo"),
+            Some("Democratic Republic of the Congo")
+        );
+        assert_eq!(g.country("DRC"), Some("Democratic Republic of the Congo"));
+        assert_eq!(g.country("kenya"), Some("Kenya"));
+        assert_eq!(g.country("Nairobi"), None);
+        assert_eq!(g.country(""), None);
+        let got = places("the Republic of Kenya and the Democratic Republic of the Congo");
+        assert_eq!(got.len(), 2, "{got:#?}");
+        assert_eq!(got[0].0, "Republic of Kenya", "{got:#?}");
+        assert_eq!(got[0].3, "Kenya", "{got:#?}");
+        assert_eq!(got[1].0, "Democratic Republic of the Congo", "{got:#?}");
+    }
+
+    #[test]
+    fn empty_and_odd_text() {
+        assert!(places("").is_empty());
+        assert!(places("   ").is_empty());
+        assert!(places("ÄÖÜ ½ 🎉 Kenya🎉").len() <= 1);
+        let got = places("Nairobi");
+        assert_eq!(got.len(), 1, "{got:#?}");
+        assert_eq!(got[0].2, Some("Kenya"), "{got:#?}");
+    }
+}

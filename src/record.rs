@@ -1,0 +1,172 @@
+//! The typed records that flow between stages: [`Document`] (ingest) → [`Unit`] (segment) →
+//! [`UnitAnalysis`] (analyse). Every span is a byte range into the document text: slicing the
+//! text with it gives the surface form, and no stage rewrites spans.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use crate::analyse::language::Language;
+
+/// One input file, decoded.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// The document's name: its path relative to the input folder, with `/` separators
+    /// (the file name, for a file given directly). Unique in a run; the `document` column.
+    pub name: String,
+    /// Where it was read from.
+    pub path: PathBuf,
+    /// The text (UTF-8, byte order mark removed, line endings as in the file).
+    pub text: String,
+    /// Metadata rows from `metadata.csv` for this document.
+    pub metadata: DocumentMetadata,
+}
+
+/// Metadata for one document: values for all its units, and per unit index.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DocumentMetadata {
+    /// Values from a row without `unit_index`: apply to every unit of the document.
+    pub all_units: BTreeMap<String, String>,
+    /// Values from rows with a `unit_index`: apply to that unit (and win over `all_units`).
+    pub by_unit: BTreeMap<u32, BTreeMap<String, String>>,
+}
+
+/// Where a unit's organisation or country came from (`units.organisation_source`,
+/// `units.country_source`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Source {
+    /// `metadata.csv`.
+    Metadata,
+    /// The interview heading ("Interview with NAME, ORGANISATION").
+    Heading,
+    /// The unit's title line ("WOREC, Nepal: ...").
+    Title,
+    /// The organisation's own name ("FIDA-Kenya").
+    Organisation,
+    /// The places the unit names.
+    Places,
+    /// Not known.
+    None,
+}
+
+impl Source {
+    /// The value written in the tables.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Metadata => "metadata",
+            Source::Heading => "heading",
+            Source::Title => "title",
+            Source::Organisation => "organisation",
+            Source::Places => "places",
+            Source::None => "none",
+        }
+    }
+}
+
+/// The role of a paragraph (and of its sentences).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Role {
+    /// The interviewer's question.
+    Question,
+    /// The interviewee's answer.
+    Answer,
+    /// Anything else: titles, headings, introductions, contact blocks.
+    Text,
+}
+
+impl Role {
+    /// The value written in the tables.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Question => "question",
+            Role::Answer => "answer",
+            Role::Text => "text",
+        }
+    }
+}
+
+/// A paragraph of a unit, with boilerplate already cut away.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Paragraph {
+    /// Byte offset of the first byte in the document.
+    pub start_byte: usize,
+    /// Byte offset one past the last byte.
+    pub end_byte: usize,
+    /// Who speaks.
+    pub role: Role,
+}
+
+/// A unit of analysis: one interview, or a whole document without interview headings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unit {
+    /// `"{document}#{unit_index}"`: unique in a corpus.
+    pub id: String,
+    /// The document's name.
+    pub document: String,
+    /// 0-based position in the document.
+    pub index: u32,
+    /// The organisation interviewed, if known.
+    pub organisation: Option<String>,
+    /// Where `organisation` came from.
+    pub organisation_source: Source,
+    /// The organisation's country, if known (canonical country name).
+    pub country: Option<String>,
+    /// Where `country` came from.
+    pub country_source: Source,
+    /// The people interviewed, in heading order.
+    pub interviewees: Vec<String>,
+    /// The title line, if any.
+    pub title: Option<String>,
+    /// Byte offset of the unit's first byte in the document.
+    pub start_byte: usize,
+    /// Byte offset one past the unit's last byte.
+    pub end_byte: usize,
+    /// The paragraphs, in order, boilerplate removed.
+    pub paragraphs: Vec<Paragraph>,
+    /// Extra metadata columns for this unit (from `metadata.csv`).
+    pub extra: BTreeMap<String, String>,
+}
+
+/// One sentence of a unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sentence {
+    /// 0-based index in the unit.
+    pub index: u32,
+    /// 0-based index of its paragraph in the unit.
+    pub paragraph_index: u32,
+    /// Its paragraph's role.
+    pub role: Role,
+    /// Byte offset of the first byte in the document.
+    pub start_byte: usize,
+    /// Byte offset one past the last byte.
+    pub end_byte: usize,
+}
+
+/// How often one surface form occurs in a unit, with its stem (content words only).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SurfaceCount {
+    /// The normal form (lowercase NFC, `’` as `'`).
+    pub surface: String,
+    /// Its Snowball stem in the unit's language.
+    pub stem: String,
+    /// Occurrences in the unit.
+    pub count: u32,
+}
+
+/// Everything the analysis stage extracts from one unit.
+#[derive(Debug, Clone)]
+pub struct UnitAnalysis {
+    /// The unit.
+    pub unit: Unit,
+    /// Its language (detected, or as configured).
+    pub language: Language,
+    /// Its sentences, in order.
+    pub sentences: Vec<Sentence>,
+    /// All word tokens.
+    pub n_tokens: u64,
+    /// Content tokens: not stopwords, not bare numbers.
+    pub n_content_tokens: u64,
+    /// Distinct normal forms among all word tokens.
+    pub n_types: u64,
+    /// Content words, sorted by surface form.
+    pub surfaces: Vec<SurfaceCount>,
+}

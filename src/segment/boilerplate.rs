@@ -1,0 +1,155 @@
+//! Page furniture that is not text: configured boilerplate patterns ("This email address is
+//! being protected from spambots…", "Click here…"), lines repeated through a document (site
+//! headers), and image names glued to the start of a paragraph ("betty espacios_IWD",
+//! "ProRefugiucampaign2.jpg").
+
+use std::collections::HashMap;
+
+use regex::Regex;
+
+/// True when `text` matches one of the boilerplate patterns.
+pub fn is_boilerplate(patterns: &[Regex], text: &str) -> bool {
+    let text = text.trim();
+    patterns.iter().any(|p| p.is_match(text))
+}
+
+/// Short lines repeated in a document are site headers and navigation.
+const REPEATED_MAX_WORDS: usize = 12;
+
+/// The spans of lines that occur more than once in the document and read as page furniture:
+/// short, not a question, not a sentence of prose.
+pub fn repeated_lines(text: &str, lines: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let candidate = |line: &str| {
+        let words = line.split_whitespace().count();
+        words > 0
+            && words <= REPEATED_MAX_WORDS
+            && !line.ends_with('?')
+            && (!line.ends_with('.') || line.ends_with("..."))
+    };
+    for &(s, e) in lines {
+        let line = text[s..e].trim();
+        if candidate(line) {
+            *seen.entry(line).or_default() += 1;
+        }
+    }
+    lines
+        .iter()
+        .copied()
+        .filter(|&(s, e)| seen.get(text[s..e].trim()).is_some_and(|&n| n > 1))
+        .collect()
+}
+
+/// Image names are glued to the paragraph within this many bytes of its start.
+const DEBRIS_MAX_BYTES: usize = 80;
+
+/// How many bytes at the start of `paragraph` are an image name glued to the text: a run of
+/// at most four words whose last one has an underscore, ends in a digit or an image file
+/// extension, or is a long word running into an acronym ("CampaignWOREC"), and is glued to a
+/// capitalised word. 0 when there is none.
+pub fn debris_end(paragraph: &str) -> usize {
+    let bytes = paragraph.as_bytes();
+    let limit = paragraph.len().min(DEBRIS_MAX_BYTES);
+    let mut word_start = 0;
+    let mut words = 1;
+    for g in 1..limit {
+        let b = bytes[g];
+        if b == b' ' {
+            words += 1;
+            word_start = g + 1;
+            if words > 4 {
+                return 0;
+            }
+            continue;
+        }
+        if !b.is_ascii_uppercase() || bytes[g - 1] == b' ' {
+            continue;
+        }
+        let glued = &paragraph[word_start..g];
+        let prev = bytes[g - 1];
+        let next = bytes.get(g + 1).copied().unwrap_or(b' ');
+        let lower_run = glued
+            .bytes()
+            .rev()
+            .take_while(u8::is_ascii_lowercase)
+            .count();
+        let is_debris = (next.is_ascii_lowercase()
+            && (glued.contains('_')
+                || prev.is_ascii_digit()
+                || [".jpg", ".jpeg", ".png", ".gif", ".webp"]
+                    .iter()
+                    .any(|ext| glued.to_ascii_lowercase().ends_with(ext))))
+            || (lower_run >= 5 && next.is_ascii_uppercase());
+        if is_debris {
+            return g;
+        }
+    }
+    0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debris_cases() {
+        let cases = [
+            (
+                "betty espacios_IWDInterview with Betty",
+                "Interview with Betty",
+            ),
+            (
+                "espaciosdemujer IWD1Each year on March 8",
+                "Each year on March 8",
+            ),
+            ("RJ1Rights Jessore have many", "Rights Jessore have many"),
+            (
+                "ProRefugiucampaign2.jpgAs mentioned, Asociatia",
+                "As mentioned, Asociatia",
+            ),
+            ("WOREC2Violence against women", "Violence against women"),
+            (
+                "WOREC CampaignWOREC recently organised",
+                "WOREC recently organised",
+            ),
+            (
+                "The Corporación Espacios de Mujer is an NGO",
+                "The Corporación Espacios de Mujer is an NGO",
+            ),
+            (
+                "McDonald and PowerPoint are fine",
+                "McDonald and PowerPoint are fine",
+            ),
+            (
+                "In 2012, 7 (seven) Colombian women",
+                "In 2012, 7 (seven) Colombian women",
+            ),
+            ("", ""),
+            ("é", "é"),
+        ];
+        for (paragraph, expected) in cases {
+            assert_eq!(
+                &paragraph[debris_end(paragraph)..],
+                expected,
+                "{paragraph:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn repeated_short_lines_are_furniture() {
+        let text =
+            "Site Name\nHuman Rights\nSite Name\nA real sentence here.\nA real sentence here.\n";
+        let mut lines = Vec::new();
+        let mut start = 0;
+        for line in text.split_inclusive('\n') {
+            lines.push((start, start + line.trim_end().len()));
+            start += line.len();
+        }
+        let repeated: Vec<&str> = repeated_lines(text, &lines)
+            .iter()
+            .map(|&(s, e)| &text[s..e])
+            .collect();
+        assert_eq!(repeated, vec!["Site Name", "Site Name"]);
+    }
+}

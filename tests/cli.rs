@@ -1,0 +1,518 @@
+//! Integration tests: the real `themata` binary on small fixtures in fresh temp folders,
+//! checking exit codes, stderr and the tables written.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const SAMPLE: &str = include_str!("../input/gaatw-alliance-news.txt");
+
+/// A document without interview headings, in Spanish.
+const SPANISH: &str = "Informe anual\n\nLa organización trabaja con mujeres migrantes y trabajadoras \
+domésticas en Lima. Las trabajadoras denuncian la trata de personas y la explotación laboral. \
+Nuestras trabajadoras sociales acompañan a las mujeres.\n";
+
+struct Run {
+    code: i32,
+    stderr: String,
+}
+
+fn themata(dir: &Path, args: &[&str]) -> Run {
+    let Output { status, stderr, .. } = Command::new(env!("CARGO_BIN_EXE_themata"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("the themata binary runs");
+    Run {
+        code: status.code().unwrap_or(-1),
+        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+    }
+}
+
+fn temp() -> tempfile::TempDir {
+    tempfile::tempdir().expect("a temp folder")
+}
+
+fn write(path: &Path, bytes: impl AsRef<[u8]>) {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).unwrap();
+    }
+    fs::write(path, bytes).unwrap();
+}
+
+/// Rows of a CSV table as maps column -> value.
+fn table(dir: &Path, name: &str) -> Vec<BTreeMap<String, String>> {
+    let path = dir.join(format!("{name}.csv"));
+    let mut reader =
+        csv::Reader::from_path(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let headers = reader.headers().unwrap().clone();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            headers
+                .iter()
+                .zip(r.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+/// Every CSV of a folder, by file name.
+fn csvs(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "csv"))
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                fs::read(&p).unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Every file under `dir` with its bytes, to prove nothing changed.
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    walk(dir)
+        .into_iter()
+        .map(|p| (p.clone(), fs::read(&p).unwrap()))
+        .collect()
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out.sort();
+    out
+}
+
+fn sample_dir() -> tempfile::TempDir {
+    let dir = temp();
+    write(&dir.path().join("input/gaatw-alliance-news.txt"), SAMPLE);
+    dir
+}
+
+#[test]
+fn sample_splits_into_five_interviews_with_organisation_and_country() {
+    let dir = sample_dir();
+    let run = themata(dir.path(), &["run", "--quiet"]);
+    assert_eq!(run.code, 0, "stderr: {}", run.stderr);
+    let units = table(&dir.path().join("output"), "units");
+    let got: Vec<(&str, &str, &str, &str)> = units
+        .iter()
+        .map(|u| {
+            (
+                u["organisation"].as_str(),
+                u["country"].as_str(),
+                u["country_source"].as_str(),
+                u["interviewees"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "Corporación Espacios de Mujer",
+                "Colombia",
+                "places",
+                "Betty Pedraza Lozano"
+            ),
+            ("Rights Jessore", "Bangladesh", "places", "Binoy Mallick"),
+            ("Asociatia Pro Refugiu", "Romania", "title", "Silvia Berbec"),
+            ("WOREC", "Nepal", "title", "Renu"),
+            ("FIDA-Kenya", "Kenya", "organisation", "Alice Maranga"),
+        ]
+    );
+    assert!(
+        units
+            .iter()
+            .all(|u| u["language"] == "en" && u["organisation_source"] == "heading")
+    );
+    // The site header belongs to no unit: the first unit starts at its title line.
+    assert!(
+        SAMPLE[units[0]["start_byte"].parse::<usize>().unwrap()..]
+            .starts_with("Corporación Espacios de Mujer:")
+    );
+    assert!(units[0]["title"].starts_with("Corporación Espacios de Mujer: Knowledge"));
+    // Boilerplate and glued image names are not text.
+    let sentences = table(&dir.path().join("output"), "sentences");
+    assert!(
+        sentences
+            .iter()
+            .all(|s| !s["text"].contains("spambots") && !s["text"].contains("espacios_IWD"))
+    );
+    assert!(
+        sentences
+            .iter()
+            .any(|s| s["text"]
+                == "Interview with Betty Pedraza Lozano, Corporación Espacios de Mujer")
+    );
+    let roles: Vec<&str> = sentences.iter().map(|s| s["role"].as_str()).collect();
+    for role in ["question", "answer", "text"] {
+        assert!(roles.contains(&role), "no {role} sentence");
+    }
+    let question = sentences
+        .iter()
+        .find(|s| s["text"] == "What is the human trafficking situation for women in Colombia?")
+        .unwrap();
+    assert_eq!(question["role"], "question");
+}
+
+#[test]
+fn term_counts_match_a_count_made_by_hand() {
+    let dir = sample_dir();
+    assert_eq!(
+        themata(dir.path(), &["run", "-q", "--format", "csv"]).code,
+        0
+    );
+    let counts = table(&dir.path().join("output"), "term_counts");
+    let count = |unit: &str, stem: &str| {
+        counts
+            .iter()
+            .find(|r| r["unit_id"] == unit && r["stem"] == stem)
+            .map(|r| (r["term"].clone(), r["count"].parse::<u64>().unwrap()))
+    };
+    // By hand: `sed -n 164,195p input/gaatw-alliance-news.txt | grep -o -i 'traffick[a-z]*' | wc -l`
+    // gives 6 over the WOREC interview (lines 164–195), all spelled "trafficking".
+    assert_eq!(
+        count("gaatw-alliance-news.txt#3", "traffick"),
+        Some(("trafficking".into(), 6))
+    );
+    // By hand: `grep -o -i '\bmigrants\?\b'` over the same lines gives 7.
+    assert_eq!(
+        count("gaatw-alliance-news.txt#3", "migrant").map(|c| c.1),
+        Some(7)
+    );
+    // Stopwords and bare numbers are not terms.
+    assert!(
+        counts
+            .iter()
+            .all(|r| r["stem"] != "the" && r["stem"] != "2012")
+    );
+}
+
+#[test]
+fn grouped_statistics_agree_with_their_formulas() {
+    let dir = sample_dir();
+    assert_eq!(
+        themata(dir.path(), &["run", "-q", "--format", "csv"]).code,
+        0
+    );
+    let out = dir.path().join("output");
+    let units = table(&out, "units");
+    let by_org = table(&out, "terms_by_organisation");
+    let worec_tokens: f64 =
+        units.iter().find(|u| u["organisation"] == "WOREC").unwrap()["n_content_tokens"]
+            .parse()
+            .unwrap();
+    let corpus_tokens: f64 = units
+        .iter()
+        .map(|u| u["n_content_tokens"].parse::<f64>().unwrap())
+        .sum();
+    let row = by_org
+        .iter()
+        .find(|r| r["organisation"] == "WOREC" && r["stem"] == "traffick")
+        .unwrap();
+    let corpus_count: f64 = by_org
+        .iter()
+        .filter(|r| r["stem"] == "traffick")
+        .map(|r| r["count"].parse::<f64>().unwrap())
+        .sum();
+    let groups_with = by_org.iter().filter(|r| r["stem"] == "traffick").count() as f64;
+    let num = |k: &str| row[k].parse::<f64>().unwrap();
+    let a = 6.0;
+    assert_eq!(num("count"), a);
+    assert!((num("per_10k") - a * 10_000.0 / worec_tokens).abs() < 1e-5);
+    assert!((num("tf_idf") - a * (5.0 / groups_with).ln()).abs() < 1e-5);
+    // Dunning G², computed again here from the 2x2 table of counts.
+    let (b, n1, n2) = (corpus_count - a, worec_tokens, corpus_tokens - worec_tokens);
+    let e1 = n1 * (a + b) / (n1 + n2);
+    let e2 = n2 * (a + b) / (n1 + n2);
+    let g2 = 2.0 * (a * (a / e1).ln() + b * (b / e2).ln());
+    let signed = if a / n1 < b / n2 { -g2 } else { g2 };
+    assert!(
+        (num("keyness_g2") - signed).abs() < 1e-5,
+        "{} vs {signed}",
+        row["keyness_g2"]
+    );
+    assert!((num("log_ratio") - ((a / n1) / (b / n2)).log2()).abs() < 1e-5);
+    // Ranks run 1.. by count within each organisation.
+    let worec: Vec<_> = by_org
+        .iter()
+        .filter(|r| r["organisation"] == "WOREC")
+        .collect();
+    assert_eq!(worec[0]["rank"], "1");
+    assert!(worec.windows(2).all(|w| w[0]["count"].parse::<u64>().unwrap() >= w[1]["count"].parse::<u64>().unwrap()));
+}
+
+#[test]
+fn committed_sample_output_is_up_to_date() {
+    let dir = sample_dir();
+    assert_eq!(
+        themata(dir.path(), &["run", "-q", "--format", "csv"]).code,
+        0
+    );
+    let committed = csvs(&Path::new(env!("CARGO_MANIFEST_DIR")).join("output"));
+    let fresh = csvs(&dir.path().join("output"));
+    assert_eq!(
+        committed.keys().collect::<Vec<_>>(),
+        fresh.keys().collect::<Vec<_>>(),
+        "tables differ"
+    );
+    for (name, bytes) in &fresh {
+        assert!(
+            committed[name] == *bytes,
+            "output/{name} is out of date: run `cargo run --release -- run` and review the diff"
+        );
+    }
+}
+
+#[test]
+fn output_is_identical_for_any_thread_count_and_input_order() {
+    let dir = sample_dir();
+    write(&dir.path().join("input/b/informe.txt"), SPANISH);
+    write(
+        &dir.path().join("input/a.md"),
+        "Interview with Jo Lee of Safe Home Network\n\nWhat do you do?\n\nWe shelter migrant workers in Manila.\n",
+    );
+    assert_eq!(
+        themata(dir.path(), &["run", "-q", "--threads", "1", "-o", "one"]).code,
+        0
+    );
+    assert_eq!(
+        themata(dir.path(), &["run", "-q", "--threads", "2", "-o", "two"]).code,
+        0
+    );
+    let files = [
+        "input/gaatw-alliance-news.txt",
+        "input/b/informe.txt",
+        "input/a.md",
+    ];
+    assert_eq!(
+        themata(
+            dir.path(),
+            &["run", "-q", "-o", "forward", files[0], files[1], files[2]]
+        )
+        .code,
+        0
+    );
+    assert_eq!(
+        themata(
+            dir.path(),
+            &["run", "-q", "-o", "backward", files[2], files[1], files[0]]
+        )
+        .code,
+        0
+    );
+    let one = csvs(&dir.path().join("one"));
+    assert_eq!(one.len(), 5);
+    assert_eq!(one, csvs(&dir.path().join("two")), "1 vs 2 threads");
+    assert_eq!(
+        csvs(&dir.path().join("forward")),
+        csvs(&dir.path().join("backward")),
+        "input order"
+    );
+}
+
+#[test]
+fn a_document_without_headings_is_one_unit_in_its_language() {
+    let dir = temp();
+    write(&dir.path().join("input/informe.txt"), SPANISH);
+    assert_eq!(themata(dir.path(), &["run", "-q"]).code, 0);
+    let units = table(&dir.path().join("output"), "units");
+    assert_eq!(units.len(), 1);
+    assert_eq!(units[0]["language"], "es");
+    assert_eq!(units[0]["country"], "Peru");
+    assert_eq!(units[0]["country_source"], "places");
+    // Spanish stemming: "trabajadoras" and "trabaja" share the stem "trabaj".
+    let counts = table(&dir.path().join("output"), "term_counts");
+    let trabaj = counts
+        .iter()
+        .find(|r| r["stem"] == "trabaj")
+        .expect("a Spanish stem");
+    assert_eq!(trabaj["count"], "4");
+    assert_eq!(trabaj["term"], "trabajadoras");
+}
+
+#[test]
+fn metadata_sets_values_and_adds_columns() {
+    let dir = sample_dir();
+    write(
+        &dir.path().join("input/metadata.csv"),
+        "document,unit_index,country,region\ngaatw-alliance-news.txt,,,newsletter\ngaatw-alliance-news.txt,1,India,South Asia\n",
+    );
+    let run = themata(dir.path(), &["run", "-q"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let units = table(&dir.path().join("output"), "units");
+    assert_eq!(units[1]["country"], "India");
+    assert_eq!(units[1]["country_source"], "metadata");
+    assert_eq!(units[1]["region"], "South Asia");
+    assert_eq!(units[0]["region"], "newsletter");
+    assert_eq!(units[0]["country_source"], "places");
+}
+
+#[test]
+fn bad_files_are_named_skipped_and_the_rest_is_processed() {
+    let dir = sample_dir();
+    let input = dir.path().join("input");
+    write(&input.join("empty.txt"), "");
+    write(
+        &input.join("photo.txt"),
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+    );
+    write(
+        &input.join("latin1.txt"),
+        b"Interview with Ana, Casa\n\nCaf\xe9 con leche.\n",
+    );
+    let before = snapshot(&input);
+    let run = themata(dir.path(), &["run", "input", "missing-folder"]);
+    assert_eq!(run.code, 1, "stderr: {}", run.stderr);
+    for expected in [
+        "themata: `input/empty.txt`: empty file (expected text)",
+        "themata: `input/photo.txt`: binary file (expected UTF-8 or UTF-16 text)",
+        "themata: `input/latin1.txt`:3: invalid UTF-8 at byte 29",
+        "themata: `missing-folder`: no such file or folder",
+    ] {
+        assert!(
+            run.stderr.lines().any(|l| l.starts_with(expected)),
+            "missing {expected:?} in:\n{}",
+            run.stderr
+        );
+    }
+    assert_eq!(table(&dir.path().join("output"), "units").len(), 5);
+    assert_eq!(snapshot(&input), before, "the input folder was modified");
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&fs::read(dir.path().join("output/manifest.json")).unwrap())
+            .unwrap();
+    assert_eq!(manifest["skipped"].as_array().unwrap().len(), 4);
+    assert_eq!(manifest["inputs"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn malformed_metadata_is_reported_by_line() {
+    let dir = sample_dir();
+    write(
+        &dir.path().join("input/metadata.csv"),
+        "file,country\nx.txt,Peru\n",
+    );
+    let run = themata(dir.path(), &["run", "-q"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains(
+            "`input/metadata.csv`:1: expected a `document` column, found columns `file`, `country`"
+        ),
+        "{}",
+        run.stderr
+    );
+
+    write(
+        &dir.path().join("input/metadata.csv"),
+        "document,country\ngaatw-alliance-news.txt,Kenya\nnot-there.txt,Peru\n",
+    );
+    let run = themata(dir.path(), &["run", "-q"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("`input/metadata.csv`:3: document `not-there.txt` is not in the input"),
+        "{}",
+        run.stderr
+    );
+    let units = table(&dir.path().join("output"), "units");
+    assert!(
+        units.iter().all(|u| u["country"] == "Kenya"),
+        "the good row still applies"
+    );
+}
+
+#[test]
+fn malformed_config_stops_the_run_before_any_output() {
+    let dir = sample_dir();
+    write(
+        &dir.path().join("input/themata.toml"),
+        "language = \"en\"\nformats = [\"csv\", \"xlsx\"]\n",
+    );
+    let run = themata(dir.path(), &["run"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr.trim(),
+        "themata: error: `input/themata.toml`:2: key `formats`: expected `parquet` or `csv`, found `xlsx`"
+    );
+    assert!(!dir.path().join("output").exists());
+}
+
+#[test]
+fn unwritable_output_fails_before_any_work() {
+    let dir = sample_dir();
+    write(&dir.path().join("blocker"), "a file, not a folder");
+    let run = themata(dir.path(), &["run", "-o", "blocker/out"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .starts_with("themata: error: `blocker/out`: output folder is not writable"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn nothing_readable_is_fatal() {
+    let dir = temp();
+    let run = themata(dir.path(), &["run", "nowhere"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("`nowhere`: no such file or folder"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("no readable input"), "{}", run.stderr);
+}
+
+#[test]
+fn no_partial_files_are_left_behind() {
+    let dir = sample_dir();
+    assert_eq!(themata(dir.path(), &["run", "-q"]).code, 0);
+    let names: Vec<String> = fs::read_dir(dir.path().join("output"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.starts_with('.')), "{names:?}");
+    assert_eq!(names.len(), 11, "{names:?}");
+}
+
+#[test]
+fn help_explains_every_option() {
+    let dir = temp();
+    let out = Command::new(env!("CARGO_BIN_EXE_themata"))
+        .current_dir(dir.path())
+        .args(["run", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    for option in [
+        "--output",
+        "--config",
+        "--format",
+        "--threads",
+        "--quiet",
+        "Examples:",
+    ] {
+        assert!(
+            help.contains(option),
+            "`themata run --help` lacks {option}:\n{help}"
+        );
+    }
+    let bad = themata(dir.path(), &["run", "--threads", "0"]);
+    assert_eq!(bad.code, 2);
+}
