@@ -18,7 +18,7 @@
 //!   [`record::UnitAnalysis`].
 //! - [`aggregate`]: per-unit counts, then per organisation and country, then tf-idf, keyness,
 //!   ranks.
-//! - [`tables`] and [`write`]: DataFrames, written atomically as Parquet and CSV.
+//! - [`tables`] and [`mod@write`]: DataFrames, written atomically as Parquet and CSV.
 //! - [`pipeline`] holds the stage order and the parallelism.
 //!
 //! ## Glossary

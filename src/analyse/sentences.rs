@@ -91,6 +91,9 @@ fn terminal_end(text: &str, i: usize) -> Option<usize> {
         return None;
     }
     let next = after_space.trim_start().chars().next();
+    if k > j && next == Some('(') {
+        return None; // a bracketed gloss after a quotation: “¡Vamos!” (“Let's go!”)
+    }
     match next {
         None => Some(k),
         Some(c) if c.is_lowercase() => None,
