@@ -31,8 +31,65 @@ pub struct Analyser {
 #[derive(Default)]
 pub struct Workspace {
     stemmers: Vec<Stemmer>,
-    counts: FxHashMap<Box<str>, u32>,
+    form_ids: FxHashMap<Box<str>, u32>,
     word: String,
+}
+
+/// One sentence of a unit, as a slice of the document text (what extractors read).
+#[derive(Debug, Clone, Copy)]
+pub struct SentenceRef<'a> {
+    /// 0-based index of the sentence within its unit.
+    pub index: u32,
+    /// Byte offset of `text` in the document text.
+    pub start_byte: usize,
+    /// The sentence text: exactly `&document[start_byte..start_byte + text.len()]`.
+    pub text: &'a str,
+}
+
+/// One word token of a unit, with its normal form (what theme matching reads).
+#[derive(Debug, Clone, Copy)]
+pub struct TokenRef<'a> {
+    /// Lowercase NFC form, `’` replaced by `'`.
+    pub norm: &'a str,
+    /// Byte offset of the token's first byte in the document text.
+    pub start_byte: usize,
+    /// Byte offset just past the token's last byte in the document text.
+    pub end_byte: usize,
+    /// 0-based index of the token's sentence within its unit.
+    pub sentence_index: u32,
+    /// 0-based index of the token's paragraph within its unit.
+    pub paragraph_index: u32,
+    /// Not a stopword, not a bare number.
+    pub is_content: bool,
+}
+
+/// The tokens of a unit: distinct normal forms, and each token as an index into them.
+#[derive(Debug, Default)]
+pub struct UnitTokens {
+    /// Distinct normal forms with their counts and whether they are content words.
+    pub forms: Vec<(Box<str>, u32, bool)>,
+    /// (start_byte, end_byte, form, sentence index) of every token, in text order.
+    pub tokens: Vec<(usize, usize, u32, u32)>,
+}
+
+impl UnitTokens {
+    /// The tokens as [`TokenRef`]s.
+    pub fn refs<'a>(&'a self, sentences: &[Sentence]) -> Vec<TokenRef<'a>> {
+        self.tokens
+            .iter()
+            .map(|&(start_byte, end_byte, form, sentence)| {
+                let (norm, _, is_content) = &self.forms[form as usize];
+                TokenRef {
+                    norm,
+                    start_byte,
+                    end_byte,
+                    sentence_index: sentence,
+                    paragraph_index: sentences[sentence as usize].paragraph_index,
+                    is_content: *is_content,
+                }
+            })
+            .collect()
+    }
 }
 
 impl Workspace {
@@ -103,57 +160,71 @@ impl Analyser {
         }
     }
 
+    /// Tokenises the sentences of a unit and classifies each distinct form.
+    pub fn tokens(
+        &self,
+        text: &str,
+        sentences: &[Sentence],
+        language: Language,
+        workspace: &mut Workspace,
+    ) -> UnitTokens {
+        let mut unit = UnitTokens::default();
+        let Workspace { form_ids, word, .. } = workspace;
+        form_ids.clear();
+        for s in sentences {
+            let sentence = &text[s.start_byte..s.end_byte];
+            tokenize::for_each_word(sentence, |a, b| {
+                tokenize::normalize_into(&sentence[a..b], word);
+                let form = match form_ids.get(word.as_str()) {
+                    Some(&f) => f,
+                    None => {
+                        let f = unit.forms.len() as u32;
+                        form_ids.insert(word.as_str().into(), f);
+                        unit.forms.push((word.as_str().into(), 0, false));
+                        f
+                    }
+                };
+                unit.forms[form as usize].1 += 1;
+                unit.tokens
+                    .push((s.start_byte + a, s.start_byte + b, form, s.index));
+            });
+        }
+        let stopwords = language.stopwords();
+        for (form, _, is_content) in &mut unit.forms {
+            *is_content = !(tokenize::is_number(form)
+                || stopwords.contains(&**form)
+                || self.extra_stopwords.contains(&**form));
+        }
+        unit
+    }
+
     /// Analyses one unit of the document `text`.
     pub fn analyse(&self, text: &str, unit: Unit, workspace: &mut Workspace) -> UnitAnalysis {
         let sentences = self.sentences(text, &unit);
         let language = self.language(text, &sentences);
-        workspace.counts.clear();
-        let mut n_tokens = 0u64;
-        {
-            let Workspace { counts, word, .. } = workspace;
-            for s in &sentences {
-                let sentence = &text[s.start_byte..s.end_byte];
-                tokenize::for_each_word(sentence, |a, b| {
-                    tokenize::normalize_into(&sentence[a..b], word);
-                    n_tokens += 1;
-                    match counts.get_mut(word.as_str()) {
-                        Some(c) => *c += 1,
-                        None => {
-                            counts.insert(word.as_str().into(), 1);
-                        }
-                    }
-                });
-            }
-        }
-        let stopwords = language.stopwords();
-        let counts = std::mem::take(&mut workspace.counts);
-        let n_types = counts.len() as u64;
+        let tokens = self.tokens(text, &sentences, language, workspace);
         let mut n_content_tokens = 0u64;
         let mut surfaces = Vec::new();
-        for (surface, &count) in &counts {
-            if tokenize::is_number(surface)
-                || stopwords.contains(&**surface)
-                || self.extra_stopwords.contains(&**surface)
-            {
+        for (surface, count, is_content) in &tokens.forms {
+            if !is_content {
                 continue;
             }
-            n_content_tokens += u64::from(count);
+            n_content_tokens += u64::from(*count);
             let stem = workspace.stemmer(language).stem(surface).to_string();
             surfaces.push(SurfaceCount {
                 surface: surface.to_string(),
                 stem,
-                count,
+                count: *count,
             });
         }
-        workspace.counts = counts;
         surfaces.sort_unstable();
         UnitAnalysis {
             unit,
             language,
-            sentences,
-            n_tokens,
+            n_tokens: tokens.tokens.len() as u64,
             n_content_tokens,
-            n_types,
+            n_types: tokens.forms.len() as u64,
+            sentences,
             surfaces,
         }
     }
