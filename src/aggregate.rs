@@ -12,6 +12,10 @@ use rustc_hash::FxHashMap;
 
 use crate::record::{Source, UnitAnalysis};
 use crate::stats;
+use crate::themes::ThemeDictionary;
+use crate::themes::collocations::{CollocationCounts, CollocationRow, collocation_rows};
+use crate::themes::cooccur::{WindowCounts, cooccurrence_rows};
+use crate::themes::patterns::{PatternRow, PatternStatsTable};
 
 /// One row of the `units` table.
 #[derive(Debug, Clone, PartialEq)]
@@ -92,6 +96,75 @@ pub struct GroupTermRow {
     pub rank: u64,
 }
 
+/// One row of `themes_by_organisation` or `themes_by_country`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ThemeGroupRow {
+    /// The group's value (null: units where it is unknown).
+    pub group: Option<String>,
+    /// For organisations: their countries, joined with `; `.
+    pub country: Option<String>,
+    /// Theme name.
+    pub theme: String,
+    /// Matches of the theme in the group.
+    pub hits: u64,
+    /// Sentences of the group holding at least one match.
+    pub sentences: u64,
+    /// `sentences` / all sentences of the group.
+    pub share_of_sentences: f64,
+    /// Matches per 10,000 content tokens of the group.
+    pub per_10k: f64,
+    /// Signed G² of the theme's matches in the group against the rest (null: one group).
+    pub keyness_g2: Option<f64>,
+}
+
+/// One row of `theme_cooccurrence`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CooccurrenceRow {
+    /// `organisation`, `country` or `corpus`.
+    pub scope: &'static str,
+    /// The group (`*` for the corpus; null for units where it is unknown).
+    pub group: Option<String>,
+    /// First theme (alphabetically).
+    pub theme_a: String,
+    /// Second theme.
+    pub theme_b: String,
+    /// Windows holding both.
+    pub both: u64,
+    /// Windows holding `theme_a`.
+    pub a_total: u64,
+    /// Windows holding `theme_b`.
+    pub b_total: u64,
+    /// All windows of the group.
+    pub windows: u64,
+    /// a_total × b_total / windows.
+    pub expected: f64,
+    /// both / (a_total + b_total − both).
+    pub jaccard: f64,
+    /// Normalised PMI in [−1, 1].
+    pub npmi: f64,
+    /// G² of the 2×2 table of windows.
+    pub g2: f64,
+    /// Chi-square (1 df) p-value of `g2`.
+    pub p_value: f64,
+    /// Benjamini–Hochberg adjusted p-value within the group.
+    pub p_adjusted: f64,
+}
+
+/// One row of `collocations_by_organisation`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CollocationGroupRow {
+    /// Organisation (null: unknown).
+    pub organisation: Option<String>,
+    /// Its countries, joined with `; `.
+    pub country: Option<String>,
+    /// The phrase.
+    pub phrase: String,
+    /// Words in the phrase.
+    pub n: u8,
+    /// Occurrences in the organisation's units.
+    pub count: u64,
+}
+
 /// All aggregated rows, sorted as the contract says.
 #[derive(Debug, Clone, Default)]
 pub struct Aggregates {
@@ -103,6 +176,40 @@ pub struct Aggregates {
     pub terms_by_organisation: Vec<GroupTermRow>,
     /// `terms_by_country`, by country and rank.
     pub terms_by_country: Vec<GroupTermRow>,
+    /// `themes_by_organisation`, by organisation and theme.
+    pub themes_by_organisation: Vec<ThemeGroupRow>,
+    /// `themes_by_country`, by country and theme.
+    pub themes_by_country: Vec<ThemeGroupRow>,
+    /// `theme_cooccurrence`, by scope, group, theme_a, theme_b.
+    pub theme_cooccurrence: Vec<CooccurrenceRow>,
+    /// `theme_patterns`, by theme and pattern.
+    pub theme_patterns: Vec<PatternRow>,
+    /// `collocations`, by count descending and phrase.
+    pub collocations: Vec<CollocationRow>,
+    /// `collocations_by_organisation`, by organisation, count descending and phrase.
+    pub collocations_by_organisation: Vec<CollocationGroupRow>,
+}
+
+/// Additive theme counts of one group.
+#[derive(Debug, Default)]
+struct ThemeGroup {
+    hits: BTreeMap<u16, u64>,
+    sentences: BTreeMap<u16, u64>,
+    n_sentences: u64,
+    content_tokens: u64,
+    windows: WindowCounts,
+}
+
+impl ThemeGroup {
+    fn add(&mut self, analysis: &UnitAnalysis, per_theme: &BTreeMap<u16, (u64, u64)>) {
+        for (&theme, &(hits, sentences)) in per_theme {
+            *self.hits.entry(theme).or_default() += hits;
+            *self.sentences.entry(theme).or_default() += sentences;
+        }
+        self.n_sentences += analysis.sentences.len() as u64;
+        self.content_tokens += analysis.n_content_tokens;
+        self.windows.merge(&analysis.windows);
+    }
 }
 
 /// Accumulates units; [`Aggregator::finish`] computes the tables.
@@ -114,6 +221,12 @@ pub struct Aggregator {
     units: Vec<UnitRow>,
     /// (unit ordinal, stem id, count), in unit order.
     term_counts: Vec<(u32, u32, u32)>,
+    themes_by_organisation: BTreeMap<Option<String>, ThemeGroup>,
+    themes_by_country: BTreeMap<Option<String>, ThemeGroup>,
+    themes_corpus: ThemeGroup,
+    patterns: PatternStatsTable,
+    collocations: CollocationCounts,
+    collocations_by_organisation: BTreeMap<Option<String>, FxHashMap<String, u64>>,
 }
 
 impl Aggregator {
@@ -171,6 +284,44 @@ impl Aggregator {
             let id = self.stem_id(stem);
             self.term_counts.push((ordinal, id, count));
         }
+        // Themes: hits and sentences with hits, per theme.
+        let mut per_theme: BTreeMap<u16, (u64, u64)> = BTreeMap::new();
+        let mut seen: BTreeSet<(u32, u16)> = BTreeSet::new();
+        for hit in &analysis.theme_hits {
+            let entry = per_theme.entry(hit.theme).or_default();
+            entry.0 += 1;
+            if seen.insert((hit.sentence_index, hit.theme)) {
+                entry.1 += 1;
+            }
+        }
+        self.themes_by_organisation
+            .entry(unit.organisation.clone())
+            .or_default()
+            .add(analysis, &per_theme);
+        self.themes_by_country
+            .entry(unit.country.clone())
+            .or_default()
+            .add(analysis, &per_theme);
+        self.themes_corpus.add(analysis, &per_theme);
+        self.patterns.add_unit(&analysis.theme_hits);
+        self.collocations.merge(&analysis.collocations);
+        let by_org = self
+            .collocations_by_organisation
+            .entry(unit.organisation.clone())
+            .or_default();
+        for (phrase, &n) in analysis
+            .collocations
+            .bigrams
+            .iter()
+            .chain(&analysis.collocations.trigrams)
+        {
+            match by_org.get_mut(phrase.as_str()) {
+                Some(c) => *c += n,
+                None => {
+                    by_org.insert(phrase.clone(), n);
+                }
+            }
+        }
     }
 
     /// Number of units added so far.
@@ -179,7 +330,7 @@ impl Aggregator {
     }
 
     /// Computes every table.
-    pub fn finish(self) -> Aggregates {
+    pub fn finish(self, themes: &ThemeDictionary, collocation_min_count: u64) -> Aggregates {
         // Readable term: the most frequent surface form of each stem (ties: alphabetical).
         let mut best: Vec<Option<(&str, u64)>> = vec![None; self.stems.len()];
         for (surface, &(id, count)) in &self.surfaces {
@@ -211,14 +362,120 @@ impl Aggregator {
 
         let terms_by_organisation = self.group_rows(&terms, |u| u.organisation.clone(), true);
         let terms_by_country = self.group_rows(&terms, |u| u.country.clone(), false);
+
+        let org_countries = self.organisation_countries();
+        let names: Vec<&str> = themes.themes().iter().map(|t| t.name()).collect();
+        let themes_by_organisation = theme_rows(
+            &self.themes_by_organisation,
+            &names,
+            Some(&org_countries),
+            false,
+        );
+        let themes_by_country = theme_rows(&self.themes_by_country, &names, None, true);
+
+        let mut theme_cooccurrence = Vec::new();
+        let corpus = BTreeMap::from([(Some("*".to_string()), self.themes_corpus)]);
+        for (scope, groups) in [
+            ("corpus", &corpus),
+            ("country", &self.themes_by_country),
+            ("organisation", &self.themes_by_organisation),
+        ] {
+            for (group, counts) in groups {
+                let mut rows: Vec<CooccurrenceRow> = cooccurrence_rows(&counts.windows)
+                    .into_iter()
+                    .map(|r| {
+                        let (a, b) = (names[r.theme_a as usize], names[r.theme_b as usize]);
+                        // Pairs are written with the alphabetically first theme as `theme_a`.
+                        let (theme_a, theme_b, a_total, b_total) = if a <= b {
+                            (a, b, r.a_total, r.b_total)
+                        } else {
+                            (b, a, r.b_total, r.a_total)
+                        };
+                        CooccurrenceRow {
+                            scope,
+                            group: group.clone(),
+                            theme_a: theme_a.to_string(),
+                            theme_b: theme_b.to_string(),
+                            both: r.both,
+                            a_total,
+                            b_total,
+                            windows: r.windows,
+                            expected: r.expected,
+                            jaccard: r.jaccard,
+                            npmi: r.npmi,
+                            g2: r.g2,
+                            p_value: r.p_value,
+                            p_adjusted: r.p_adjusted,
+                        }
+                    })
+                    .collect();
+                rows.sort_by(|x, y| (&x.theme_a, &x.theme_b).cmp(&(&y.theme_a, &y.theme_b)));
+                theme_cooccurrence.extend(rows);
+            }
+        }
+
+        let mut theme_patterns = self.patterns.rows(themes);
+        theme_patterns.sort_by(|a, b| {
+            (&a.theme, &a.pattern, &a.language).cmp(&(&b.theme, &b.pattern, &b.language))
+        });
+
+        let collocations = collocation_rows(&self.collocations, collocation_min_count);
+        let listed: FxHashMap<&str, u8> = collocations
+            .iter()
+            .map(|r| (r.phrase.as_str(), r.n))
+            .collect();
+        let mut collocations_by_organisation = Vec::new();
+        for (organisation, counts) in &self.collocations_by_organisation {
+            let mut rows: Vec<CollocationGroupRow> = counts
+                .iter()
+                .filter_map(|(phrase, &count)| {
+                    listed.get(phrase.as_str()).map(|&n| CollocationGroupRow {
+                        organisation: organisation.clone(),
+                        country: org_countries.get(organisation).cloned().flatten(),
+                        phrase: phrase.clone(),
+                        n,
+                        count,
+                    })
+                })
+                .collect();
+            rows.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.phrase.cmp(&b.phrase)));
+            collocations_by_organisation.extend(rows);
+        }
+
         Aggregates {
             units: self.units,
             term_counts,
             terms_by_organisation,
             terms_by_country,
+            themes_by_organisation,
+            themes_by_country,
+            theme_cooccurrence,
+            theme_patterns,
+            collocations,
+            collocations_by_organisation,
         }
     }
 
+    /// Each organisation's countries, joined with `; `.
+    fn organisation_countries(&self) -> BTreeMap<Option<String>, Option<String>> {
+        let mut countries: BTreeMap<Option<String>, BTreeSet<String>> = BTreeMap::new();
+        for u in &self.units {
+            let entry = countries.entry(u.organisation.clone()).or_default();
+            if let Some(c) = &u.country {
+                entry.insert(c.clone());
+            }
+        }
+        countries
+            .into_iter()
+            .map(|(org, set)| {
+                let joined =
+                    (!set.is_empty()).then(|| set.into_iter().collect::<Vec<_>>().join("; "));
+                (org, joined)
+            })
+            .collect()
+    }
+
+    #[allow(clippy::type_complexity)]
     fn group_rows(
         &self,
         terms: &[&str],
@@ -272,7 +529,10 @@ impl Aggregator {
                 .then(|| g.countries.iter().cloned().collect::<Vec<_>>().join("; "));
             for (rank, (stem, count, units)) in stems.into_iter().enumerate() {
                 let rest = corpus[&stem] - count;
-                let keyness = stats::keyness(count, g.tokens, rest, corpus_tokens - g.tokens);
+                let rest_tokens = corpus_tokens - g.tokens;
+                // With a single group there is no rest to compare with: null, not 0.
+                let keyness = (g.tokens > 0 && rest_tokens > 0)
+                    .then(|| stats::keyness(count, g.tokens, rest, rest_tokens));
                 rows.push(GroupTermRow {
                     group: name.clone(),
                     country: country.clone(),
@@ -285,7 +545,7 @@ impl Aggregator {
                         count as f64 * 10_000.0 / g.tokens as f64
                     },
                     units,
-                    tf_idf: stats::tf_idf(count, n_groups, groups_with[&stem]),
+                    tf_idf: stats::tf_idf(count, n_groups as u64, groups_with[&stem] as u64),
                     keyness_g2: keyness.map(|k| k.0),
                     log_ratio: keyness.map(|k| k.1),
                     rank: rank as u64 + 1,
@@ -294,4 +554,55 @@ impl Aggregator {
         }
         rows
     }
+}
+
+/// Rows of a theme × group table: every theme for every group (zeros included, so a
+/// heatmap has no holes), themes sorted by name within a group.
+fn theme_rows(
+    groups: &BTreeMap<Option<String>, ThemeGroup>,
+    names: &[&str],
+    countries: Option<&BTreeMap<Option<String>, Option<String>>>,
+    with_keyness: bool,
+) -> Vec<ThemeGroupRow> {
+    let mut order: Vec<usize> = (0..names.len()).collect();
+    order.sort_by_key(|&i| names[i]);
+    let corpus_tokens: u64 = groups.values().map(|g| g.content_tokens).sum();
+    let mut corpus_hits: BTreeMap<u16, u64> = BTreeMap::new();
+    for g in groups.values() {
+        for (&t, &n) in &g.hits {
+            *corpus_hits.entry(t).or_default() += n;
+        }
+    }
+    let mut rows = Vec::new();
+    for (group, g) in groups {
+        for &i in &order {
+            let theme = i as u16;
+            let hits = g.hits.get(&theme).copied().unwrap_or(0);
+            let sentences = g.sentences.get(&theme).copied().unwrap_or(0);
+            let rest_tokens = corpus_tokens - g.content_tokens;
+            let keyness_g2 = (with_keyness && g.content_tokens > 0 && rest_tokens > 0).then(|| {
+                let rest = corpus_hits.get(&theme).copied().unwrap_or(0) - hits;
+                stats::keyness(hits, g.content_tokens, rest, rest_tokens).0
+            });
+            rows.push(ThemeGroupRow {
+                group: group.clone(),
+                country: countries.and_then(|c| c.get(group).cloned().flatten()),
+                theme: names[i].to_string(),
+                hits,
+                sentences,
+                share_of_sentences: if g.n_sentences == 0 {
+                    0.0
+                } else {
+                    sentences as f64 / g.n_sentences as f64
+                },
+                per_10k: if g.content_tokens == 0 {
+                    0.0
+                } else {
+                    hits as f64 * 10_000.0 / g.content_tokens as f64
+                },
+                keyness_g2,
+            });
+        }
+    }
+    rows
 }

@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::analyse::language::Language;
 use crate::error::{ConfigError, line_of};
+use crate::themes::cooccur::Window;
+use crate::themes::{ThemeDictionary, ThemesConfig};
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Hash)]
@@ -89,6 +91,12 @@ pub struct Config {
     pub segment: SegmentConfig,
     /// Output formats, sorted.
     pub formats: Vec<Format>,
+    /// The theme dictionary (built-in, extended or replaced by `[themes]`).
+    pub themes: ThemeDictionary,
+    /// The co-occurrence window.
+    pub window: Window,
+    /// Collocations seen fewer times than this in the corpus are not listed.
+    pub collocation_min_count: u64,
     /// The file the configuration came from, if any.
     pub source: Option<PathBuf>,
     /// The configuration as TOML-compatible JSON, for the manifest.
@@ -96,7 +104,7 @@ pub struct Config {
 }
 
 /// The `themata.toml` file as written.
-#[derive(Debug, Default, Deserialize, Serialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ConfigFile {
     language: Option<String>,
@@ -105,7 +113,28 @@ struct ConfigFile {
     formats: Option<Vec<String>>,
     #[serde(default)]
     segment: SegmentFile,
+    themes: Option<ThemesConfig>,
+    #[serde(default)]
+    cooccurrence: CooccurrenceFile,
+    #[serde(default)]
+    collocations: CollocationsFile,
 }
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CooccurrenceFile {
+    /// `"sentence"` (default), `"paragraph"`, or a number of tokens.
+    window: Option<toml::Value>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CollocationsFile {
+    min_count: Option<u64>,
+}
+
+/// Collocations seen fewer times than this are not listed, by default.
+pub const DEFAULT_COLLOCATION_MIN_COUNT: u64 = 3;
 
 #[derive(Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -228,6 +257,36 @@ impl Config {
             .map(|w| crate::analyse::tokenize::normalize(w.trim()))
             .filter(|w| !w.is_empty())
             .collect();
+        let file_path = || path.map_or_else(|| PathBuf::from("<built-in>"), Path::to_path_buf);
+        let themes = match &file.themes {
+            None => ThemeDictionary::builtin(),
+            Some(cfg) => {
+                ThemeDictionary::from_config(cfg, text).map_err(|e| ConfigError::Invalid {
+                    path: file_path(),
+                    line: e.line,
+                    message: format!("theme `{}`: pattern `{}`: {}", e.theme, e.pattern, e.reason),
+                })?
+            }
+        };
+        let window = match &file.cooccurrence.window {
+            None => Window::Sentence,
+            Some(toml::Value::String(w)) if w == "sentence" => Window::Sentence,
+            Some(toml::Value::String(w)) if w == "paragraph" => Window::Paragraph,
+            Some(toml::Value::Integer(n)) if *n >= 1 => Window::Tokens(*n as usize),
+            Some(other) => {
+                return Err(invalid(
+                    "window",
+                    format!(
+                        "key `cooccurrence.window`: expected `\"sentence\"`, `\"paragraph\"` or a number of tokens (1 or more), found `{other}`"
+                    ),
+                ));
+            }
+        };
+        let collocation_min_count = file
+            .collocations
+            .min_count
+            .unwrap_or(DEFAULT_COLLOCATION_MIN_COUNT)
+            .max(1);
         let resolved = serde_json::json!({
             "language": match language {
                 LanguageSetting::Auto => "auto".to_string(),
@@ -239,6 +298,13 @@ impl Config {
                 "headings": heading_sources,
                 "boilerplate": boilerplate.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
             },
+            "cooccurrence": { "window": match window {
+                Window::Sentence => serde_json::json!("sentence"),
+                Window::Paragraph => serde_json::json!("paragraph"),
+                Window::Tokens(n) => serde_json::json!(n),
+            }},
+            "collocations": { "min_count": collocation_min_count },
+            "themes": serde_json::to_value(&themes).unwrap_or(serde_json::Value::Null),
         });
         Ok(Config {
             language,
@@ -248,6 +314,9 @@ impl Config {
                 boilerplate,
             },
             formats,
+            themes,
+            window,
+            collocation_min_count,
             source: path.map(Path::to_path_buf),
             resolved,
         })
@@ -290,6 +359,37 @@ mod tests {
         assert!(
             err.to_string()
                 .contains("`t.toml`:2: key `segment.boilerplate`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn bad_theme_pattern_names_file_line_and_theme() {
+        let text =
+            "[themes]\nextend = true\n\n[themes.climate]\npatterns = [\"flood*\",\n  \"**\"]\n";
+        let err = Config::parse(text, Path::new("t.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("`t.toml`:6: theme `climate`: pattern `**`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn cooccurrence_window_is_read() {
+        let c = Config::parse("[cooccurrence]\nwindow = 25\n", Path::new("t.toml")).unwrap();
+        assert_eq!(c.window, Window::Tokens(25));
+        let c = Config::parse(
+            "[cooccurrence]\nwindow = \"paragraph\"\n",
+            Path::new("t.toml"),
+        )
+        .unwrap();
+        assert_eq!(c.window, Window::Paragraph);
+        let err =
+            Config::parse("[cooccurrence]\nwindow = \"page\"\n", Path::new("t.toml")).unwrap_err();
+        assert!(
+            err.to_string().contains("key `cooccurrence.window`"),
             "{err}"
         );
     }

@@ -71,4 +71,5 @@ pub mod record;
 pub mod segment;
 pub mod stats;
 pub mod tables;
+pub mod themes;
 pub mod write;

@@ -21,7 +21,7 @@ use crate::error::{ConfigError, Error, IngestError, WriteError};
 use crate::ingest::{self, Decoded, InputFile};
 use crate::record::{DocumentMetadata, UnitAnalysis};
 use crate::segment::Segmenter;
-use crate::tables::{self, SentenceRow, names};
+use crate::tables::{self, SentenceRow, ThemeHitRow, names};
 use crate::write::{self, TableSink, WrittenTable};
 
 /// What to run.
@@ -187,6 +187,13 @@ pub fn run(options: &RunOptions, reporter: &dyn Reporter) -> Result<RunSummary, 
         .iter()
         .map(|f| std::fs::metadata(&f.path).map_or(0, |m| m.len()))
         .sum();
+    let mut hits_sink = TableSink::create(
+        &options.output,
+        names::THEME_HITS,
+        tables::theme_hits(&[]).schema(),
+        &config.formats,
+    )?;
+    let theme_names: Vec<&str> = config.themes.themes().iter().map(|t| t.name()).collect();
     let mut done = 0u64;
     let mut inputs = Vec::new();
     let mut tokens = 0u64;
@@ -201,6 +208,7 @@ pub fn run(options: &RunOptions, reporter: &dyn Reporter) -> Result<RunSummary, 
                 .collect()
         });
         let mut rows = Vec::new();
+        let mut hit_rows = Vec::new();
         for result in results {
             match result {
                 Err(problem) => report(problem, &mut problems),
@@ -217,12 +225,35 @@ pub fn run(options: &RunOptions, reporter: &dyn Reporter) -> Result<RunSummary, 
                             end_byte: s.end_byte as u64,
                             text: doc.text[s.start_byte..s.end_byte].to_string(),
                         }));
+                        let mut unit_hits: Vec<ThemeHitRow> = a
+                            .theme_hits
+                            .iter()
+                            .map(|h| {
+                                let theme = &config.themes.themes()[usize::from(h.theme)];
+                                ThemeHitRow {
+                                    unit_id: a.unit.id.clone(),
+                                    sentence_index: h.sentence_index,
+                                    theme: theme_names[usize::from(h.theme)].to_string(),
+                                    pattern: theme.patterns()[usize::from(h.pattern)]
+                                        .text()
+                                        .to_string(),
+                                    term: h.term.clone(),
+                                    start_byte: h.start_byte as u64,
+                                    end_byte: h.end_byte as u64,
+                                }
+                            })
+                            .collect();
+                        unit_hits.sort_by(|x, y| {
+                            (x.start_byte, &x.theme).cmp(&(y.start_byte, &y.theme))
+                        });
+                        hit_rows.extend(unit_hits);
                     }
                     inputs.push(doc.input);
                 }
             }
         }
         sentences.write(&tables::sentences(&rows))?;
+        hits_sink.write(&tables::theme_hits(&hit_rows))?;
         reporter.progress(done, total);
     }
     timings.insert("analyse", analyse_clock.elapsed().as_secs_f64());
@@ -232,7 +263,7 @@ pub fn run(options: &RunOptions, reporter: &dyn Reporter) -> Result<RunSummary, 
 
     let aggregate_clock = Instant::now();
     let units = aggregator.n_units();
-    let aggregates = aggregator.finish();
+    let aggregates = aggregator.finish(&config.themes, config.collocation_min_count);
     timings.insert("aggregate", aggregate_clock.elapsed().as_secs_f64());
 
     let write_clock = Instant::now();
@@ -262,6 +293,43 @@ pub fn run(options: &RunOptions, reporter: &dyn Reporter) -> Result<RunSummary, 
             out,
             names::TERMS_BY_COUNTRY,
             &tables::terms_by_group(&aggregates.terms_by_country, "country", false),
+            formats,
+        )?,
+        hits_sink.finish()?,
+        write::write_table(
+            out,
+            names::THEMES_BY_ORGANISATION,
+            &tables::themes_by_group(&aggregates.themes_by_organisation, "organisation", true),
+            formats,
+        )?,
+        write::write_table(
+            out,
+            names::THEMES_BY_COUNTRY,
+            &tables::themes_by_group(&aggregates.themes_by_country, "country", false),
+            formats,
+        )?,
+        write::write_table(
+            out,
+            names::THEME_COOCCURRENCE,
+            &tables::theme_cooccurrence(&aggregates.theme_cooccurrence),
+            formats,
+        )?,
+        write::write_table(
+            out,
+            names::THEME_PATTERNS,
+            &tables::theme_patterns(&aggregates.theme_patterns),
+            formats,
+        )?,
+        write::write_table(
+            out,
+            names::COLLOCATIONS,
+            &tables::collocations(&aggregates.collocations),
+            formats,
+        )?,
+        write::write_table(
+            out,
+            names::COLLOCATIONS_BY_ORGANISATION,
+            &tables::collocations_by_organisation(&aggregates.collocations_by_organisation),
             formats,
         )?,
     ];

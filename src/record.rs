@@ -6,6 +6,9 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use crate::analyse::language::Language;
+use crate::themes::ThemeHit;
+use crate::themes::collocations::CollocationCounts;
+use crate::themes::cooccur::WindowCounts;
 
 /// One input file, decoded.
 #[derive(Debug, Clone)]
@@ -169,4 +172,10 @@ pub struct UnitAnalysis {
     pub n_types: u64,
     /// Content words, sorted by surface form.
     pub surfaces: Vec<SurfaceCount>,
+    /// Theme matches, sorted by start byte then theme.
+    pub theme_hits: Vec<ThemeHit>,
+    /// Co-occurrence windows of the unit and the themes they hold (additive).
+    pub windows: WindowCounts,
+    /// Bigram and trigram counts of the unit's content words (additive).
+    pub collocations: CollocationCounts,
 }

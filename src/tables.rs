@@ -5,7 +5,11 @@
 
 use polars::prelude::*;
 
-use crate::aggregate::{GroupTermRow, TermCountRow, UnitRow};
+use crate::aggregate::{
+    CollocationGroupRow, CooccurrenceRow, GroupTermRow, TermCountRow, ThemeGroupRow, UnitRow,
+};
+use crate::themes::collocations::CollocationRow;
+use crate::themes::patterns::PatternRow;
 
 /// Table names, in the order they are written.
 pub mod names {
@@ -19,6 +23,39 @@ pub mod names {
     pub const TERMS_BY_ORGANISATION: &str = "terms_by_organisation";
     /// One row per country × stem.
     pub const TERMS_BY_COUNTRY: &str = "terms_by_country";
+    /// One row per theme match.
+    pub const THEME_HITS: &str = "theme_hits";
+    /// One row per organisation × theme.
+    pub const THEMES_BY_ORGANISATION: &str = "themes_by_organisation";
+    /// One row per country × theme.
+    pub const THEMES_BY_COUNTRY: &str = "themes_by_country";
+    /// One row per group × theme pair.
+    pub const THEME_COOCCURRENCE: &str = "theme_cooccurrence";
+    /// One row per dictionary pattern.
+    pub const THEME_PATTERNS: &str = "theme_patterns";
+    /// One row per multi-word term.
+    pub const COLLOCATIONS: &str = "collocations";
+    /// One row per organisation × multi-word term.
+    pub const COLLOCATIONS_BY_ORGANISATION: &str = "collocations_by_organisation";
+}
+
+/// One row of the `theme_hits` table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ThemeHitRow {
+    /// Unit.
+    pub unit_id: String,
+    /// Sentence of the match.
+    pub sentence_index: u32,
+    /// Theme name.
+    pub theme: String,
+    /// The dictionary pattern that matched.
+    pub pattern: String,
+    /// The matched words (normalised, joined by a space).
+    pub term: String,
+    /// Byte span start in the document.
+    pub start_byte: u64,
+    /// Byte span end in the document.
+    pub end_byte: u64,
 }
 
 /// One row of the `sentences` table.
@@ -221,4 +258,202 @@ pub fn terms_by_group(rows: &[GroupTermRow], group_column: &str, with_country: b
         u64s("rank", rows.iter().map(|r| r.rank)),
     ]);
     frame(rows.len(), columns)
+}
+
+fn u8s(name: &str, values: impl Iterator<Item = u8>) -> Column {
+    Column::new(name.into(), values.map(u64::from).collect::<Vec<u64>>())
+}
+
+/// `theme_hits`: one row per theme match, sorted by unit_id, start_byte, theme.
+///
+/// | column | dtype | null | meaning |
+/// |---|---|---|---|
+/// | unit_id | str | no | the unit |
+/// | sentence_index | u64 | no | the sentence holding the match |
+/// | theme | str | no | theme name |
+/// | pattern | str | no | the dictionary pattern that matched |
+/// | term | str | no | the matched words, normalised, joined by a space |
+/// | start_byte, end_byte | u64 | no | byte span of the matched words in the document |
+pub fn theme_hits(rows: &[ThemeHitRow]) -> DataFrame {
+    frame(
+        rows.len(),
+        vec![
+            strings("unit_id", rows.iter().map(|r| r.unit_id.as_str())),
+            u64s(
+                "sentence_index",
+                rows.iter().map(|r| u64::from(r.sentence_index)),
+            ),
+            strings("theme", rows.iter().map(|r| r.theme.as_str())),
+            strings("pattern", rows.iter().map(|r| r.pattern.as_str())),
+            strings("term", rows.iter().map(|r| r.term.as_str())),
+            u64s("start_byte", rows.iter().map(|r| r.start_byte)),
+            u64s("end_byte", rows.iter().map(|r| r.end_byte)),
+        ],
+    )
+}
+
+/// `themes_by_organisation` (with `country`: the organisation's countries) and
+/// `themes_by_country` (with `keyness_g2`): one row per group × theme, every theme of the
+/// dictionary for every group, sorted by group, theme.
+///
+/// | column | dtype | null | meaning |
+/// |---|---|---|---|
+/// | organisation / country | str | yes | the group (null: unknown) |
+/// | country (organisation table) | str | yes | the organisation's countries |
+/// | theme | str | no | theme name |
+/// | hits | u64 | no | matches in the group |
+/// | sentences | u64 | no | sentences of the group with at least one match |
+/// | share_of_sentences | f64 | no | sentences / all sentences of the group |
+/// | per_10k | f64 | no | matches per 10,000 content tokens of the group |
+/// | keyness_g2 (country table) | f64 | yes | signed G² of the matches against the rest (null: one country) |
+pub fn themes_by_group(
+    rows: &[ThemeGroupRow],
+    group_column: &str,
+    organisation: bool,
+) -> DataFrame {
+    let mut columns = vec![optional_strings(
+        group_column,
+        rows.iter().map(|r| r.group.as_deref()),
+    )];
+    if organisation {
+        columns.push(optional_strings(
+            "country",
+            rows.iter().map(|r| r.country.as_deref()),
+        ));
+    }
+    columns.extend([
+        strings("theme", rows.iter().map(|r| r.theme.as_str())),
+        u64s("hits", rows.iter().map(|r| r.hits)),
+        u64s("sentences", rows.iter().map(|r| r.sentences)),
+        f64s(
+            "share_of_sentences",
+            rows.iter().map(|r| r.share_of_sentences),
+        ),
+        f64s("per_10k", rows.iter().map(|r| r.per_10k)),
+    ]);
+    if !organisation {
+        columns.push(optional_f64s(
+            "keyness_g2",
+            rows.iter().map(|r| r.keyness_g2),
+        ));
+    }
+    frame(rows.len(), columns)
+}
+
+/// `theme_cooccurrence`: one row per group × pair of themes present in the group, sorted by
+/// scope, group, theme_a, theme_b.
+///
+/// | column | dtype | null | meaning |
+/// |---|---|---|---|
+/// | scope | str | no | `corpus`, `country` or `organisation` |
+/// | group | str | yes | the group's value, `*` for the corpus (null: unknown) |
+/// | theme_a, theme_b | str | no | the pair, `theme_a` < `theme_b` |
+/// | both | u64 | no | windows holding both themes |
+/// | a_total, b_total | u64 | no | windows holding each theme |
+/// | windows | u64 | no | all windows of the group |
+/// | expected | f64 | no | a_total × b_total / windows |
+/// | jaccard | f64 | no | both / (a_total + b_total − both) |
+/// | npmi | f64 | no | normalised PMI in [−1, 1] (−1 when both = 0) |
+/// | g2 | f64 | no | G² of the 2×2 table of windows |
+/// | p_value | f64 | no | chi-square (1 df) p-value of g2 |
+/// | p_adjusted | f64 | no | Benjamini–Hochberg within the group |
+pub fn theme_cooccurrence(rows: &[CooccurrenceRow]) -> DataFrame {
+    frame(
+        rows.len(),
+        vec![
+            strings("scope", rows.iter().map(|r| r.scope)),
+            optional_strings("group", rows.iter().map(|r| r.group.as_deref())),
+            strings("theme_a", rows.iter().map(|r| r.theme_a.as_str())),
+            strings("theme_b", rows.iter().map(|r| r.theme_b.as_str())),
+            u64s("both", rows.iter().map(|r| r.both)),
+            u64s("a_total", rows.iter().map(|r| r.a_total)),
+            u64s("b_total", rows.iter().map(|r| r.b_total)),
+            u64s("windows", rows.iter().map(|r| r.windows)),
+            f64s("expected", rows.iter().map(|r| r.expected)),
+            f64s("jaccard", rows.iter().map(|r| r.jaccard)),
+            f64s("npmi", rows.iter().map(|r| r.npmi)),
+            f64s("g2", rows.iter().map(|r| r.g2)),
+            f64s("p_value", rows.iter().map(|r| r.p_value)),
+            f64s("p_adjusted", rows.iter().map(|r| r.p_adjusted)),
+        ],
+    )
+}
+
+/// `theme_patterns`: one row per dictionary pattern (also those that never matched), sorted
+/// by theme, pattern.
+///
+/// | column | dtype | null | meaning |
+/// |---|---|---|---|
+/// | theme | str | no | theme name |
+/// | pattern | str | no | the pattern, normalised |
+/// | language | str | yes | the language it is restricted to (null: every language) |
+/// | hits | u64 | no | matches |
+/// | units | u64 | no | units with at least one match |
+/// | matched_terms | str | no | distinct matched words with counts, most frequent first: `trafficking (12); trafficked (3)` |
+/// | shared_with | str | no | other themes matching the same words, with counts |
+pub fn theme_patterns(rows: &[PatternRow]) -> DataFrame {
+    frame(
+        rows.len(),
+        vec![
+            strings("theme", rows.iter().map(|r| r.theme.as_str())),
+            strings("pattern", rows.iter().map(|r| r.pattern.as_str())),
+            optional_strings("language", rows.iter().map(|r| r.language.as_deref())),
+            u64s("hits", rows.iter().map(|r| r.hits)),
+            u64s("units", rows.iter().map(|r| r.units)),
+            strings(
+                "matched_terms",
+                rows.iter().map(|r| r.matched_terms.as_str()),
+            ),
+            strings("shared_with", rows.iter().map(|r| r.shared_with.as_str())),
+        ],
+    )
+}
+
+/// `collocations`: one row per bigram or trigram of content words seen at least
+/// `min_count` times in the corpus, sorted by count descending, phrase.
+///
+/// | column | dtype | null | meaning |
+/// |---|---|---|---|
+/// | phrase | str | no | the words, normalised, joined by a space |
+/// | n | u64 | no | 2 or 3 |
+/// | count | u64 | no | occurrences in the corpus |
+/// | g2 | f64 | no | G² of the words' association (README, "Statistics") |
+/// | pmi | f64 | no | pointwise mutual information, bits |
+pub fn collocations(rows: &[CollocationRow]) -> DataFrame {
+    frame(
+        rows.len(),
+        vec![
+            strings("phrase", rows.iter().map(|r| r.phrase.as_str())),
+            u8s("n", rows.iter().map(|r| r.n)),
+            u64s("count", rows.iter().map(|r| r.count)),
+            f64s("g2", rows.iter().map(|r| r.g2)),
+            f64s("pmi", rows.iter().map(|r| r.pmi)),
+        ],
+    )
+}
+
+/// `collocations_by_organisation`: the counts of the `collocations` phrases in each
+/// organisation's units (non-zero only), sorted by organisation, count descending, phrase.
+///
+/// | column | dtype | null | meaning |
+/// |---|---|---|---|
+/// | organisation | str | yes | the organisation (null: unknown) |
+/// | country | str | yes | its countries |
+/// | phrase | str | no | as in `collocations` |
+/// | n | u64 | no | 2 or 3 |
+/// | count | u64 | no | occurrences in the organisation's units |
+pub fn collocations_by_organisation(rows: &[CollocationGroupRow]) -> DataFrame {
+    frame(
+        rows.len(),
+        vec![
+            optional_strings(
+                "organisation",
+                rows.iter().map(|r| r.organisation.as_deref()),
+            ),
+            optional_strings("country", rows.iter().map(|r| r.country.as_deref())),
+            strings("phrase", rows.iter().map(|r| r.phrase.as_str())),
+            u8s("n", rows.iter().map(|r| r.n)),
+            u64s("count", rows.iter().map(|r| r.count)),
+        ],
+    )
 }

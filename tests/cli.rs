@@ -236,11 +236,20 @@ fn grouped_statistics_agree_with_their_formulas() {
     assert_eq!(num("count"), a);
     assert!((num("per_10k") - a * 10_000.0 / worec_tokens).abs() < 1e-5);
     assert!((num("tf_idf") - a * (5.0 / groups_with).ln()).abs() < 1e-5);
-    // Dunning G², computed again here from the 2x2 table of counts.
+    // Dunning G², computed again here from the 2x2 table [[a, n1 - a], [b, n2 - b]].
     let (b, n1, n2) = (corpus_count - a, worec_tokens, corpus_tokens - worec_tokens);
-    let e1 = n1 * (a + b) / (n1 + n2);
-    let e2 = n2 * (a + b) / (n1 + n2);
-    let g2 = 2.0 * (a * (a / e1).ln() + b * (b / e2).ln());
+    let n = n1 + n2;
+    let cells = [
+        (a, n1, a + b),
+        (n1 - a, n1, n - a - b),
+        (b, n2, a + b),
+        (n2 - b, n2, n - a - b),
+    ];
+    let g2 = 2.0
+        * cells
+            .iter()
+            .map(|&(o, row, col)| o * (o / (row * col / n)).ln())
+            .sum::<f64>();
     let signed = if a / n1 < b / n2 { -g2 } else { g2 };
     assert!(
         (num("keyness_g2") - signed).abs() < 1e-5,
@@ -317,7 +326,7 @@ fn output_is_identical_for_any_thread_count_and_input_order() {
         0
     );
     let one = csvs(&dir.path().join("one"));
-    assert_eq!(one.len(), 5);
+    assert_eq!(one.len(), 12);
     assert_eq!(one, csvs(&dir.path().join("two")), "1 vs 2 threads");
     assert_eq!(
         csvs(&dir.path().join("forward")),
@@ -488,7 +497,7 @@ fn no_partial_files_are_left_behind() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     assert!(names.iter().all(|n| !n.starts_with('.')), "{names:?}");
-    assert_eq!(names.len(), 11, "{names:?}");
+    assert_eq!(names.len(), 25, "{names:?}");
 }
 
 #[test]
@@ -515,4 +524,168 @@ fn help_explains_every_option() {
     }
     let bad = themata(dir.path(), &["run", "--threads", "0"]);
     assert_eq!(bad.code, 2);
+}
+
+/// A corpus of ten sentences with a two-theme dictionary, built so that the 2×2 table of
+/// sentence windows is known: 3 sentences hold both themes, 1 only `alpha`, 2 only `beta`,
+/// 4 neither (W = 10, a_total = 4, b_total = 5, both = 3).
+fn cooccurrence_fixture() -> tempfile::TempDir {
+    let dir = temp();
+    write(
+        &dir.path().join("input/themata.toml"),
+        "[themes]\nextend = false\n\n[themes.alpha]\npatterns = [\"apple*\"]\n\n[themes.beta]\npatterns = [\"banana\", \"ripe banana\"]\n",
+    );
+    write(
+        &dir.path().join("input/fruit.txt"),
+        "We sell an apple and a banana. Apples go with a ripe banana. The apple met a banana.\n\n\
+         An apple alone. One banana here. Another banana there.\n\n\
+         Nothing here. Nothing there. Still nothing. The end.\n",
+    );
+    dir
+}
+
+#[test]
+fn cooccurrence_statistics_match_a_hand_computation() {
+    let dir = cooccurrence_fixture();
+    let run = themata(dir.path(), &["run", "-q", "--format", "csv"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let rows = table(&dir.path().join("output"), "theme_cooccurrence");
+    let corpus = rows
+        .iter()
+        .find(|r| r["scope"] == "corpus")
+        .expect("a corpus row");
+    assert_eq!(
+        (
+            corpus["group"].as_str(),
+            corpus["theme_a"].as_str(),
+            corpus["theme_b"].as_str()
+        ),
+        ("*", "alpha", "beta")
+    );
+    let int = |k: &str| corpus[k].parse::<u64>().unwrap();
+    assert_eq!(
+        (int("both"), int("a_total"), int("b_total"), int("windows")),
+        (3, 4, 5, 10)
+    );
+    let num = |k: &str| corpus[k].parse::<f64>().unwrap();
+    // expected = a·b/W = 4·5/10 = 2
+    assert!((num("expected") - 2.0).abs() < 1e-6);
+    // jaccard = both/(a+b−both) = 3/6 = 0.5
+    assert!((num("jaccard") - 0.5).abs() < 1e-6);
+    // npmi = ln(0.3/(0.4·0.5)) / −ln 0.3 = 0.405465/1.203973 = 0.336773
+    assert!((num("npmi") - 0.336773).abs() < 1e-6);
+    // G² over [[3, 1], [2, 4]] with expected [[2, 2], [3, 3]]:
+    // 2·(3 ln 1.5 + 1 ln 0.5 + 2 ln(2/3) + 4 ln(4/3)) = 2·(1.216395 − 0.693147 − 0.810930 + 1.150728) = 1.726092
+    assert!((num("g2") - 1.726092).abs() < 1e-6);
+    // p = erfc(√(1.726092/2)) = 0.188911 (chi-square, 1 df); one pair, so BH leaves it as is.
+    assert!((num("p_value") - 0.188911).abs() < 1e-6);
+    assert!((num("p_adjusted") - 0.188911).abs() < 1e-6);
+    // "Apples ... ripe banana": one `beta` hit (the longest pattern), not two.
+    let hits = table(&dir.path().join("output"), "theme_hits");
+    assert_eq!(hits.iter().filter(|h| h["theme"] == "beta").count(), 5);
+    assert!(
+        hits.iter()
+            .any(|h| h["term"] == "ripe banana" && h["pattern"] == "ripe banana")
+    );
+}
+
+#[test]
+fn per_unit_counts_sum_to_group_counts() {
+    let dir = sample_dir();
+    write(&dir.path().join("input/b/informe.txt"), SPANISH);
+    assert_eq!(
+        themata(dir.path(), &["run", "-q", "--format", "csv"]).code,
+        0
+    );
+    let out = dir.path().join("output");
+    let units = table(&out, "units");
+    let org_of: BTreeMap<&str, &str> = units
+        .iter()
+        .map(|u| (u["unit_id"].as_str(), u["organisation"].as_str()))
+        .collect();
+    // Terms: term_counts summed per organisation equal terms_by_organisation.
+    let mut summed: BTreeMap<(String, String), u64> = BTreeMap::new();
+    for r in table(&out, "term_counts") {
+        *summed
+            .entry((org_of[r["unit_id"].as_str()].to_string(), r["stem"].clone()))
+            .or_default() += r["count"].parse::<u64>().unwrap();
+    }
+    let grouped: BTreeMap<(String, String), u64> = table(&out, "terms_by_organisation")
+        .into_iter()
+        .map(|r| {
+            (
+                (r["organisation"].clone(), r["stem"].clone()),
+                r["count"].parse().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(summed, grouped);
+    // Themes: theme_hits counted per organisation equal themes_by_organisation.hits.
+    let mut hits: BTreeMap<(String, String), u64> = BTreeMap::new();
+    for h in table(&out, "theme_hits") {
+        *hits
+            .entry((
+                org_of[h["unit_id"].as_str()].to_string(),
+                h["theme"].clone(),
+            ))
+            .or_default() += 1;
+    }
+    for r in table(&out, "themes_by_organisation") {
+        let expected = hits
+            .get(&(r["organisation"].clone(), r["theme"].clone()))
+            .copied()
+            .unwrap_or(0);
+        assert_eq!(r["hits"].parse::<u64>().unwrap(), expected, "{r:?}");
+    }
+    // The corpus scope of co-occurrence counts every sentence once.
+    let n_sentences: u64 = units
+        .iter()
+        .map(|u| u["n_sentences"].parse::<u64>().unwrap())
+        .sum();
+    let corpus = table(&out, "theme_cooccurrence")
+        .into_iter()
+        .find(|r| r["scope"] == "corpus")
+        .unwrap();
+    assert_eq!(corpus["windows"].parse::<u64>().unwrap(), n_sentences);
+}
+
+#[test]
+fn theme_dictionary_commands_and_errors() {
+    let dir = temp();
+    let init = themata(dir.path(), &["init", "input/themata.toml"]);
+    assert_ne!(init.code, 0, "no input folder yet");
+    fs::create_dir_all(dir.path().join("input")).unwrap();
+    assert_eq!(themata(dir.path(), &["init", "input/themata.toml"]).code, 0);
+    assert_eq!(
+        themata(dir.path(), &["init", "input/themata.toml"]).code,
+        2,
+        "never overwrites without --force"
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_themata"))
+        .current_dir(dir.path())
+        .args(["themes"])
+        .output()
+        .unwrap();
+    let listing = String::from_utf8_lossy(&out.stdout);
+    for theme in [
+        "[themes.trafficking]",
+        "[themes.migration]",
+        "[themes.sex_work]",
+        "[themes.state_policy]",
+    ] {
+        assert!(listing.contains(theme), "missing {theme}");
+    }
+    write(
+        &dir.path().join("input/themata.toml"),
+        "[themes]\nextend = true\n\n[themes.climate]\npatterns = [\n  \"flood*\",\n  \"*\",\n]\n",
+    );
+    write(&dir.path().join("input/a.txt"), SPANISH);
+    let run = themata(dir.path(), &["run"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .starts_with("themata: error: `input/themata.toml`:7: theme `climate`: pattern `*`"),
+        "{}",
+        run.stderr
+    );
 }

@@ -16,6 +16,9 @@ use rustc_hash::FxHashMap;
 
 use crate::config::{Config, LanguageSetting};
 use crate::record::{Sentence, SurfaceCount, Unit, UnitAnalysis};
+use crate::themes::collocations::CollocationCounts;
+use crate::themes::cooccur::{Window, WindowCounts};
+use crate::themes::{ThemeDictionary, ThemeMatcher};
 use language::Language;
 use stem::Stemmer;
 
@@ -25,12 +28,15 @@ pub struct Analyser {
     language: LanguageSetting,
     extra_stopwords: HashSet<String>,
     boilerplate: Vec<Regex>,
+    themes: ThemeDictionary,
+    window: Window,
 }
 
 /// One worker's reusable state: stemmers with their caches, and scratch buffers.
 #[derive(Default)]
 pub struct Workspace {
     stemmers: Vec<Stemmer>,
+    matchers: Vec<(Language, ThemeMatcher)>,
     form_ids: FxHashMap<Box<str>, u32>,
     word: String,
 }
@@ -103,6 +109,18 @@ impl Workspace {
         };
         &mut self.stemmers[index]
     }
+
+    fn matcher(&mut self, language: Language, themes: &ThemeDictionary) -> &ThemeMatcher {
+        let index = match self.matchers.iter().position(|(l, _)| *l == language) {
+            Some(i) => i,
+            None => {
+                self.matchers
+                    .push((language, ThemeMatcher::new(themes, language.code())));
+                self.matchers.len() - 1
+            }
+        };
+        &self.matchers[index].1
+    }
 }
 
 /// The language used when detection gives no reliable answer.
@@ -115,6 +133,8 @@ impl Analyser {
             language: config.language,
             extra_stopwords: config.extra_stopwords.iter().cloned().collect(),
             boilerplate: config.segment.boilerplate.clone(),
+            themes: config.themes.clone(),
+            window: config.window,
         }
     }
 
@@ -218,6 +238,13 @@ impl Analyser {
             });
         }
         surfaces.sort_unstable();
+        let refs = tokens.refs(&sentences);
+        let theme_hits = workspace.matcher(language, &self.themes).find(&refs);
+        let mut windows = WindowCounts::new();
+        windows.add_unit(&refs, &theme_hits, self.window);
+        let mut collocations = CollocationCounts::new();
+        collocations.add_unit(text, &refs);
+        drop(refs);
         UnitAnalysis {
             unit,
             language,
@@ -226,6 +253,9 @@ impl Analyser {
             n_types: tokens.forms.len() as u64,
             sentences,
             surfaces,
+            theme_hits,
+            windows,
+            collocations,
         }
     }
 }

@@ -8,7 +8,9 @@
     reason = "the command line is the one place that prints"
 )]
 
+mod init;
 mod run;
+mod themes;
 
 use std::process::ExitCode;
 
@@ -38,6 +40,10 @@ pub struct Cli {
 enum Command {
     /// Analyse interviews and write the tables.
     Run(run::RunArgs),
+    /// Print the active theme dictionary (built-in, or as changed by a themata.toml).
+    Themes(themes::ThemesArgs),
+    /// Write a starter themata.toml with the built-in dictionary and every setting, commented.
+    Init(init::InitArgs),
 }
 
 /// Parses the arguments and runs the command; returns the process exit code.
@@ -57,6 +63,8 @@ pub fn main() -> ExitCode {
     };
     let code = match cli.command {
         Command::Run(args) => run::run(args),
+        Command::Themes(args) => themes::run(args),
+        Command::Init(args) => init::run(args),
     };
     ExitCode::from(code)
 }
