@@ -349,8 +349,26 @@ impl Aggregator {
             .map(|(b, stem)| b.map_or(&**stem, |(s, _)| s))
             .collect();
 
-        let term_counts = self
-            .term_counts
+        let (term_counts, (terms_by_organisation, terms_by_country)) = rayon::join(
+            || self.term_count_rows(&terms),
+            || {
+                rayon::join(
+                    || self.group_rows(&terms, |u| u.organisation.clone(), true),
+                    || self.group_rows(&terms, |u| u.country.clone(), false),
+                )
+            },
+        );
+        self.finish_themes(
+            themes,
+            collocation_min_count,
+            term_counts,
+            terms_by_organisation,
+            terms_by_country,
+        )
+    }
+
+    fn term_count_rows(&self, terms: &[&str]) -> Vec<TermCountRow> {
+        self.term_counts
             .iter()
             .map(|&(unit, stem, count)| TermCountRow {
                 unit_id: self.units[unit as usize].unit_id.clone(),
@@ -358,11 +376,17 @@ impl Aggregator {
                 term: terms[stem as usize].to_string(),
                 count: u64::from(count),
             })
-            .collect();
+            .collect()
+    }
 
-        let terms_by_organisation = self.group_rows(&terms, |u| u.organisation.clone(), true);
-        let terms_by_country = self.group_rows(&terms, |u| u.country.clone(), false);
-
+    fn finish_themes(
+        self,
+        themes: &ThemeDictionary,
+        collocation_min_count: u64,
+        term_counts: Vec<TermCountRow>,
+        terms_by_organisation: Vec<GroupTermRow>,
+        terms_by_country: Vec<GroupTermRow>,
+    ) -> Aggregates {
         let org_countries = self.organisation_countries();
         let names: Vec<&str> = themes.themes().iter().map(|t| t.name()).collect();
         let themes_by_organisation = theme_rows(

@@ -72,4 +72,5 @@ pub mod segment;
 pub mod stats;
 pub mod tables;
 pub mod themes;
+pub mod unit_tables;
 pub mod write;

@@ -21,8 +21,9 @@ use crate::error::{ConfigError, Error, IngestError, WriteError};
 use crate::ingest::{self, Decoded, InputFile};
 use crate::record::{DocumentMetadata, UnitAnalysis};
 use crate::segment::Segmenter;
-use crate::tables::{self, SentenceRow, ThemeHitRow, names};
-use crate::write::{self, TableSink, WrittenTable};
+use crate::tables::{self, names};
+use crate::unit_tables::UnitTables;
+use crate::write::{self, WrittenTable};
 
 /// What to run.
 #[derive(Debug, Clone)]
@@ -176,24 +177,12 @@ pub fn run(options: &RunOptions, reporter: &dyn Reporter) -> Result<RunSummary, 
     let segmenter = Segmenter::new(config.segment.clone());
     let analyser = Analyser::new(&config);
     let mut aggregator = Aggregator::new();
-    let mut sentences = TableSink::create(
-        &options.output,
-        names::SENTENCES,
-        tables::sentences(&[]).schema(),
-        &config.formats,
-    )?;
+    let mut unit_tables = UnitTables::create(&options.output, &config)?;
     let total: u64 = found
         .files
         .iter()
         .map(|f| std::fs::metadata(&f.path).map_or(0, |m| m.len()))
         .sum();
-    let mut hits_sink = TableSink::create(
-        &options.output,
-        names::THEME_HITS,
-        tables::theme_hits(&[]).schema(),
-        &config.formats,
-    )?;
-    let theme_names: Vec<&str> = config.themes.themes().iter().map(|t| t.name()).collect();
     let mut done = 0u64;
     let mut inputs = Vec::new();
     let mut tokens = 0u64;
@@ -207,8 +196,6 @@ pub fn run(options: &RunOptions, reporter: &dyn Reporter) -> Result<RunSummary, 
                 })
                 .collect()
         });
-        let mut rows = Vec::new();
-        let mut hit_rows = Vec::new();
         for result in results {
             match result {
                 Err(problem) => report(problem, &mut problems),
@@ -217,43 +204,13 @@ pub fn run(options: &RunOptions, reporter: &dyn Reporter) -> Result<RunSummary, 
                     for a in &doc.analyses {
                         aggregator.add(a);
                         tokens += a.n_tokens;
-                        rows.extend(a.sentences.iter().map(|s| SentenceRow {
-                            unit_id: a.unit.id.clone(),
-                            sentence_index: s.index,
-                            role: s.role.as_str(),
-                            start_byte: s.start_byte as u64,
-                            end_byte: s.end_byte as u64,
-                            text: doc.text[s.start_byte..s.end_byte].to_string(),
-                        }));
-                        let mut unit_hits: Vec<ThemeHitRow> = a
-                            .theme_hits
-                            .iter()
-                            .map(|h| {
-                                let theme = &config.themes.themes()[usize::from(h.theme)];
-                                ThemeHitRow {
-                                    unit_id: a.unit.id.clone(),
-                                    sentence_index: h.sentence_index,
-                                    theme: theme_names[usize::from(h.theme)].to_string(),
-                                    pattern: theme.patterns()[usize::from(h.pattern)]
-                                        .text()
-                                        .to_string(),
-                                    term: h.term.clone(),
-                                    start_byte: h.start_byte as u64,
-                                    end_byte: h.end_byte as u64,
-                                }
-                            })
-                            .collect();
-                        unit_hits.sort_by(|x, y| {
-                            (x.start_byte, &x.theme).cmp(&(y.start_byte, &y.theme))
-                        });
-                        hit_rows.extend(unit_hits);
+                        unit_tables.push(&doc.text, a, &config);
                     }
                     inputs.push(doc.input);
                 }
             }
         }
-        sentences.write(&tables::sentences(&rows))?;
-        hits_sink.write(&tables::theme_hits(&hit_rows))?;
+        unit_tables.flush()?;
         reporter.progress(done, total);
     }
     timings.insert("analyse", analyse_clock.elapsed().as_secs_f64());
@@ -263,76 +220,88 @@ pub fn run(options: &RunOptions, reporter: &dyn Reporter) -> Result<RunSummary, 
 
     let aggregate_clock = Instant::now();
     let units = aggregator.n_units();
-    let aggregates = aggregator.finish(&config.themes, config.collocation_min_count);
+    let aggregates =
+        pool.install(|| aggregator.finish(&config.themes, config.collocation_min_count));
     timings.insert("aggregate", aggregate_clock.elapsed().as_secs_f64());
 
     let write_clock = Instant::now();
     let out = &options.output;
     let formats = &config.formats;
-    let mut written = vec![
-        write::write_table(
-            out,
-            names::UNITS,
-            &tables::units(&aggregates.units),
-            formats,
-        )?,
-        sentences.finish()?,
-        write::write_table(
-            out,
+    let mut written = unit_tables.finish()?;
+    let a = &aggregates;
+    // The aggregated tables are laid out and written in parallel: each is independent.
+    type Build<'b> = Box<dyn Fn() -> polars::prelude::DataFrame + Send + Sync + 'b>;
+    let jobs: Vec<(&str, Build<'_>)> = vec![
+        (names::UNITS, Box::new(|| tables::units(&a.units))),
+        (
             names::TERM_COUNTS,
-            &tables::term_counts(&aggregates.term_counts),
-            formats,
-        )?,
-        write::write_table(
-            out,
+            Box::new(|| tables::term_counts(&a.term_counts)),
+        ),
+        (
             names::TERMS_BY_ORGANISATION,
-            &tables::terms_by_group(&aggregates.terms_by_organisation, "organisation", true),
-            formats,
-        )?,
-        write::write_table(
-            out,
+            Box::new(|| tables::terms_by_group(&a.terms_by_organisation, "organisation", true)),
+        ),
+        (
             names::TERMS_BY_COUNTRY,
-            &tables::terms_by_group(&aggregates.terms_by_country, "country", false),
-            formats,
-        )?,
-        hits_sink.finish()?,
-        write::write_table(
-            out,
+            Box::new(|| tables::terms_by_group(&a.terms_by_country, "country", false)),
+        ),
+        (
             names::THEMES_BY_ORGANISATION,
-            &tables::themes_by_group(&aggregates.themes_by_organisation, "organisation", true),
-            formats,
-        )?,
-        write::write_table(
-            out,
+            Box::new(|| tables::themes_by_group(&a.themes_by_organisation, "organisation", true)),
+        ),
+        (
             names::THEMES_BY_COUNTRY,
-            &tables::themes_by_group(&aggregates.themes_by_country, "country", false),
-            formats,
-        )?,
-        write::write_table(
-            out,
+            Box::new(|| tables::themes_by_group(&a.themes_by_country, "country", false)),
+        ),
+        (
             names::THEME_COOCCURRENCE,
-            &tables::theme_cooccurrence(&aggregates.theme_cooccurrence),
-            formats,
-        )?,
-        write::write_table(
-            out,
+            Box::new(|| tables::theme_cooccurrence(&a.theme_cooccurrence)),
+        ),
+        (
             names::THEME_PATTERNS,
-            &tables::theme_patterns(&aggregates.theme_patterns),
-            formats,
-        )?,
-        write::write_table(
-            out,
+            Box::new(|| tables::theme_patterns(&a.theme_patterns)),
+        ),
+        (
             names::COLLOCATIONS,
-            &tables::collocations(&aggregates.collocations),
-            formats,
-        )?,
-        write::write_table(
-            out,
+            Box::new(|| tables::collocations(&a.collocations)),
+        ),
+        (
             names::COLLOCATIONS_BY_ORGANISATION,
-            &tables::collocations_by_organisation(&aggregates.collocations_by_organisation),
-            formats,
-        )?,
+            Box::new(|| tables::collocations_by_organisation(&a.collocations_by_organisation)),
+        ),
     ];
+    let results: Vec<Result<WrittenTable, WriteError>> = pool.install(|| {
+        jobs.par_iter()
+            .map(|(name, build)| write::write_table(out, name, &build(), formats))
+            .collect()
+    });
+    for result in results {
+        written.push(result?);
+    }
+    // The manifest lists tables in the contract's order.
+    let order = [
+        names::UNITS,
+        names::SENTENCES,
+        names::TERM_COUNTS,
+        names::TERMS_BY_ORGANISATION,
+        names::TERMS_BY_COUNTRY,
+        names::ENTITIES,
+        names::FIGURES,
+        names::YEARS,
+        names::THEME_HITS,
+        names::THEMES_BY_ORGANISATION,
+        names::THEMES_BY_COUNTRY,
+        names::THEME_COOCCURRENCE,
+        names::THEME_PATTERNS,
+        names::COLLOCATIONS,
+        names::COLLOCATIONS_BY_ORGANISATION,
+    ];
+    written.sort_by_key(|t| {
+        order
+            .iter()
+            .position(|&n| n == t.name)
+            .unwrap_or(order.len())
+    });
     for table in &mut written {
         for file in &mut table.files {
             if let Some(name) = file.file_name() {

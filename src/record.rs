@@ -5,7 +5,10 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use crate::analyse::entities::Entity;
+use crate::analyse::figures::Figure;
 use crate::analyse::language::Language;
+use crate::analyse::years::YearMention;
 use crate::themes::ThemeHit;
 use crate::themes::collocations::CollocationCounts;
 use crate::themes::cooccur::WindowCounts;
@@ -172,6 +175,12 @@ pub struct UnitAnalysis {
     pub n_types: u64,
     /// Content words, sorted by surface form.
     pub surfaces: Vec<SurfaceCount>,
+    /// Named entities (PERSON, ORG, PLACE), sorted by start byte.
+    pub entities: Vec<Entity>,
+    /// Numeric figures, sorted by start byte.
+    pub figures: Vec<Figure>,
+    /// Year mentions, sorted by start byte.
+    pub years: Vec<YearMention>,
     /// Theme matches, sorted by start byte then theme.
     pub theme_hits: Vec<ThemeHit>,
     /// Co-occurrence windows of the unit and the themes they hold (additive).

@@ -25,6 +25,12 @@ pub mod names {
     pub const TERMS_BY_COUNTRY: &str = "terms_by_country";
     /// One row per theme match.
     pub const THEME_HITS: &str = "theme_hits";
+    /// One row per named-entity mention.
+    pub const ENTITIES: &str = "entities";
+    /// One row per numeric figure.
+    pub const FIGURES: &str = "figures";
+    /// One row per year mention.
+    pub const YEARS: &str = "years";
     /// One row per organisation × theme.
     pub const THEMES_BY_ORGANISATION: &str = "themes_by_organisation";
     /// One row per country × theme.
@@ -37,6 +43,75 @@ pub mod names {
     pub const COLLOCATIONS: &str = "collocations";
     /// One row per organisation × multi-word term.
     pub const COLLOCATIONS_BY_ORGANISATION: &str = "collocations_by_organisation";
+}
+
+/// One row of the `entities` table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EntityRow {
+    /// Unit.
+    pub unit_id: String,
+    /// Sentence of the mention.
+    pub sentence_index: u32,
+    /// `PERSON`, `ORG` or `PLACE`.
+    pub entity_type: &'static str,
+    /// The mention as written.
+    pub text: String,
+    /// The canonical form shared by the mentions of one entity.
+    pub norm: String,
+    /// Byte span start.
+    pub start_byte: u64,
+    /// Byte span end.
+    pub end_byte: u64,
+}
+
+/// One row of the `figures` table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FigureRow {
+    /// Unit.
+    pub unit_id: String,
+    /// Sentence of the figure.
+    pub sentence_index: u32,
+    /// The number as written.
+    pub text: String,
+    /// Its value.
+    pub value: f64,
+    /// What it counts, lowercase.
+    pub counted: Option<String>,
+    /// The hedge word.
+    pub qualifier: Option<String>,
+    /// A percentage.
+    pub is_percent: bool,
+    /// The year the sentence (or the one before) states.
+    pub year: Option<i32>,
+    /// Byte span start.
+    pub start_byte: u64,
+    /// Byte span end.
+    pub end_byte: u64,
+    /// The sentence.
+    pub sentence: String,
+}
+
+/// One row of the `years` table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct YearRow {
+    /// Unit.
+    pub unit_id: String,
+    /// Sentence of the mention.
+    pub sentence_index: u32,
+    /// The year (the first of a range or decade).
+    pub year: i32,
+    /// The last year of a range or decade.
+    pub range_end: Option<i32>,
+    /// A decade ("the 1990s").
+    pub is_decade: bool,
+    /// The mention as written.
+    pub text: String,
+    /// Byte span start.
+    pub start_byte: u64,
+    /// Byte span end.
+    pub end_byte: u64,
+    /// The sentence.
+    pub sentence: String,
 }
 
 /// One row of the `theme_hits` table.
@@ -454,6 +529,120 @@ pub fn collocations_by_organisation(rows: &[CollocationGroupRow]) -> DataFrame {
             strings("phrase", rows.iter().map(|r| r.phrase.as_str())),
             u8s("n", rows.iter().map(|r| r.n)),
             u64s("count", rows.iter().map(|r| r.count)),
+        ],
+    )
+}
+
+fn optional_i64s(name: &str, values: impl Iterator<Item = Option<i32>>) -> Column {
+    Column::new(
+        name.into(),
+        values
+            .map(|v| v.map(i64::from))
+            .collect::<Vec<Option<i64>>>(),
+    )
+}
+
+fn bools(name: &str, values: impl Iterator<Item = bool>) -> Column {
+    Column::new(name.into(), values.collect::<Vec<bool>>())
+}
+
+/// `figures`: one row per numeric figure, sorted by unit_id, start_byte.
+///
+/// | column | dtype | null | meaning |
+/// |---|---|---|---|
+/// | unit_id | str | no | the unit |
+/// | sentence_index | u64 | no | the sentence holding it |
+/// | text | str | no | the number as written ("70 thousand", "10%", "7 (seven)", "two thirds") |
+/// | value | f64 | no | its value (70000, 10, 7, 0.667) |
+/// | counted | str | yes | what it counts, lowercase ("people", "domestic workers") |
+/// | qualifier | str | yes | the hedge ("around", "almost", "more than") |
+/// | is_percent | bool | no | a percentage |
+/// | year | i64 | yes | the year its sentence (or the one before) states |
+/// | start_byte, end_byte | u64 | no | byte span of `text` in the document |
+/// | sentence | str | no | the sentence |
+pub fn figures(rows: &[FigureRow]) -> DataFrame {
+    frame(
+        rows.len(),
+        vec![
+            strings("unit_id", rows.iter().map(|r| r.unit_id.as_str())),
+            u64s(
+                "sentence_index",
+                rows.iter().map(|r| u64::from(r.sentence_index)),
+            ),
+            strings("text", rows.iter().map(|r| r.text.as_str())),
+            f64s("value", rows.iter().map(|r| r.value)),
+            optional_strings("counted", rows.iter().map(|r| r.counted.as_deref())),
+            optional_strings("qualifier", rows.iter().map(|r| r.qualifier.as_deref())),
+            bools("is_percent", rows.iter().map(|r| r.is_percent)),
+            optional_i64s("year", rows.iter().map(|r| r.year)),
+            u64s("start_byte", rows.iter().map(|r| r.start_byte)),
+            u64s("end_byte", rows.iter().map(|r| r.end_byte)),
+            strings("sentence", rows.iter().map(|r| r.sentence.as_str())),
+        ],
+    )
+}
+
+/// `years`: one row per year mention (a range or decade is one row), sorted by unit_id,
+/// start_byte.
+///
+/// | column | dtype | null | meaning |
+/// |---|---|---|---|
+/// | unit_id | str | no | the unit |
+/// | sentence_index | u64 | no | the sentence holding it |
+/// | year | i64 | no | the year; the first year of a range or decade |
+/// | range_end | i64 | yes | the last year of a range ("2009 to 2012") or decade ("1990s": 1999) |
+/// | is_decade | bool | no | a decade ("the 1990s") |
+/// | text | str | no | the mention as written |
+/// | start_byte, end_byte | u64 | no | byte span of `text` in the document |
+/// | sentence | str | no | the sentence |
+pub fn years(rows: &[YearRow]) -> DataFrame {
+    frame(
+        rows.len(),
+        vec![
+            strings("unit_id", rows.iter().map(|r| r.unit_id.as_str())),
+            u64s(
+                "sentence_index",
+                rows.iter().map(|r| u64::from(r.sentence_index)),
+            ),
+            Column::new(
+                "year".into(),
+                rows.iter().map(|r| i64::from(r.year)).collect::<Vec<i64>>(),
+            ),
+            optional_i64s("range_end", rows.iter().map(|r| r.range_end)),
+            bools("is_decade", rows.iter().map(|r| r.is_decade)),
+            strings("text", rows.iter().map(|r| r.text.as_str())),
+            u64s("start_byte", rows.iter().map(|r| r.start_byte)),
+            u64s("end_byte", rows.iter().map(|r| r.end_byte)),
+            strings("sentence", rows.iter().map(|r| r.sentence.as_str())),
+        ],
+    )
+}
+
+/// `entities`: one row per mention of a person, organisation or place, sorted by unit_id,
+/// start_byte.
+///
+/// | column | dtype | null | meaning |
+/// |---|---|---|---|
+/// | unit_id | str | no | the unit |
+/// | sentence_index | u64 | no | the sentence holding it |
+/// | type | str | no | `PERSON`, `ORG` or `PLACE` |
+/// | text | str | no | the name as written (no leading "the", no possessive) |
+/// | norm | str | no | canonical form shared by the mentions of one entity in the unit ("FIDA Kenya" for "FIDA-Kenya") |
+/// | start_byte, end_byte | u64 | no | byte span of `text` in the document |
+pub fn entities(rows: &[EntityRow]) -> DataFrame {
+    frame(
+        rows.len(),
+        vec![
+            strings("unit_id", rows.iter().map(|r| r.unit_id.as_str())),
+            u64s(
+                "sentence_index",
+                rows.iter().map(|r| u64::from(r.sentence_index)),
+            ),
+            strings("type", rows.iter().map(|r| r.entity_type)),
+            strings("text", rows.iter().map(|r| r.text.as_str())),
+            strings("norm", rows.iter().map(|r| r.norm.as_str())),
+            u64s("start_byte", rows.iter().map(|r| r.start_byte)),
+            u64s("end_byte", rows.iter().map(|r| r.end_byte)),
         ],
     )
 }

@@ -85,7 +85,7 @@ impl TableSink {
             rows: 0,
             parquet: None,
             parquet_options: WriteOptions {
-                statistics: StatisticsOptions::full(),
+                statistics: StatisticsOptions::default(),
                 version: Version::V1,
                 // Snappy: the codec every Parquet reader has, old pyarrow and Spark included.
                 compression: CompressionOptions::Snappy,

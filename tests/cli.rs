@@ -326,7 +326,7 @@ fn output_is_identical_for_any_thread_count_and_input_order() {
         0
     );
     let one = csvs(&dir.path().join("one"));
-    assert_eq!(one.len(), 12);
+    assert_eq!(one.len(), 15);
     assert_eq!(one, csvs(&dir.path().join("two")), "1 vs 2 threads");
     assert_eq!(
         csvs(&dir.path().join("forward")),
@@ -497,7 +497,7 @@ fn no_partial_files_are_left_behind() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     assert!(names.iter().all(|n| !n.starts_with('.')), "{names:?}");
-    assert_eq!(names.len(), 25, "{names:?}");
+    assert_eq!(names.len(), 31, "{names:?}");
 }
 
 #[test]

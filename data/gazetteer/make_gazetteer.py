@@ -22,7 +22,11 @@ import sys
 import unicodedata
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-MIN_CITY_POPULATION = 300_000
+MIN_CITY_POPULATION = 100_000
+# Below this, a city whose name is a lowercase English word (/usr/share/dict/words, Debian's
+# wamerican: SCOWL word list) is dropped: 'Bath', 'Mobile', 'Reading', 'Surprise'.
+WORD_CHECK_BELOW = 300_000
+DICT = '/usr/share/dict/words'
 # A city whose name is also a common given name is dropped unless it is at least this big.
 GIVEN_NAME_CITY_KEEP = 2_000_000
 
@@ -319,6 +323,12 @@ REGIONS = [
     ("region", "Kurdistan", "", ""),
     ("region", "Bengal", "", ""),
     ("region", "Siberia", "", "RU"),
+    ("region", "Sahara", "", ""),
+    ("region", "Sahara Desert", "Sahara", ""),
+    ("region", "Kalahari", "", ""),
+    ("region", "Gobi", "", ""),
+    ("region", "Alps", "", ""),
+    ("region", "Rift Valley", "", ""),
     ("region", "West Bengal", "", "IN"),
     ("region", "Tibet", "", "CN"),
     ("region", "Xinjiang", "", "CN"),
@@ -389,6 +399,10 @@ Washington Lima Paris Georgia Jersey Nevada Indiana Virginia Carolina Florida Ma
 KEEP = {"Lima", "Paris", "Washington", "Aden", "Bristol", "Cork", "Hanover", "Nantes", "Bonn",
         "Essen", "Wellington", "Brest", "Dundee", "Norwich"}
 
+# Cities kept although their name is also a lowercase English word ("geneva" is a gin) or a
+# given name.
+KEEP_DESPITE_WORD = {"Geneva", "Bologna", "Limerick", "Astrakhan", "Oxford", "Anchorage", "Gent"}
+
 US_STATE_SKIP = {"District of Columbia"}
 
 # Given names that are also common capitalised English words: not used as PERSON cues.
@@ -456,6 +470,9 @@ def main(src: str) -> None:
                 common_given.add(name.title())
 
     ambiguous = set(AMBIGUOUS.split()) - KEEP
+    if not os.path.exists(DICT):
+        sys.exit(f"{DICT} is missing: apt-get install wamerican")
+    english = {w.strip() for w in open(DICT, encoding="utf-8") if w[:1].islower()}
 
     # Countries.
     rows = []
@@ -519,7 +536,11 @@ def main(src: str) -> None:
     for _not_cap, negpop, name, iso in picked:
         if name in ambiguous or fold(name) in ambiguous:
             continue
-        if (name in common_given or fold(name) in common_given) and -negpop < GIVEN_NAME_CITY_KEEP:
+        if ((name in common_given or fold(name) in common_given) and -negpop < GIVEN_NAME_CITY_KEEP
+                and name not in KEEP_DESPITE_WORD):
+            continue
+        if (-negpop < WORD_CHECK_BELOW and name.lower() in english and _not_cap
+                and name not in KEEP_DESPITE_WORD):
             continue
         for v in variants(name):
             if v in ambiguous:
@@ -531,6 +552,10 @@ def main(src: str) -> None:
         ("Madras", "Chennai", "IN"), ("Bangalore", "Bengaluru", "IN"), ("Saigon", "Ho Chi Minh City", "VN"),
         ("Rangoon", "Yangon", "MM"), ("Kiev", "Kyiv", "UA"), ("Dacca", "Dhaka", "BD"),
         ("Katmandu", "Kathmandu", "NP"), ("Peking", "Beijing", "CN"), ("Canton", "Guangzhou", "CN"),
+        ("Seville", "Sevilla", "ES"), ("Cologne", "Köln", "DE"), ("Venice", "Venezia", "IT"),
+        ("Marrakech", "Marrakesh", "MA"), ("Fez", "Fes", "MA"), ("Chittagong", "Chattogram", "BD"),
+        ("Den Haag", "The Hague", "NL"), ("Davao City", "Davao", "PH"), ("Jashore", "Jessore", "BD"),
+        ("Saigon", "Ho Chi Minh City", "VN"), ("Bombay", "Mumbai", "IN"),
     ]:
         add("city", alias, name, iso)
 

@@ -193,7 +193,7 @@ impl Language {
 
 /// How much text language detection looks at: enough for a reliable answer, bounded so that
 /// detection costs little on long units.
-const DETECTION_SAMPLE_BYTES: usize = 4096;
+const DETECTION_SAMPLE_BYTES: usize = 1024;
 
 /// Detects the language of `text` among [`ALL_LANGUAGES`]; `None` when the text is too short
 /// or too mixed for a reliable answer.

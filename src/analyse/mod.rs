@@ -4,10 +4,14 @@
 //! yields fewer records, never a panic. Runs in parallel over units (the pipeline does that):
 //! an [`Analyser`] is shared (`Sync`), and each worker owns a [`Workspace`] of caches.
 
+pub mod entities;
+pub mod figures;
 pub mod language;
+mod numeric_lexer;
 pub mod sentences;
 pub mod stem;
 pub mod tokenize;
+pub mod years;
 
 use std::collections::HashSet;
 
@@ -30,6 +34,9 @@ pub struct Analyser {
     boilerplate: Vec<Regex>,
     themes: ThemeDictionary,
     window: Window,
+    entities: entities::EntityExtractor,
+    figures: figures::FigureExtractor,
+    years: years::YearExtractor,
 }
 
 /// One worker's reusable state: stemmers with their caches, and scratch buffers.
@@ -135,6 +142,9 @@ impl Analyser {
             boilerplate: config.segment.boilerplate.clone(),
             themes: config.themes.clone(),
             window: config.window,
+            entities: entities::EntityExtractor::new(),
+            figures: figures::FigureExtractor::new(),
+            years: years::YearExtractor::new(),
         }
     }
 
@@ -169,7 +179,7 @@ impl Analyser {
             LanguageSetting::Auto => {
                 let mut sample = String::new();
                 for s in sentences {
-                    if sample.len() > 4096 {
+                    if sample.len() > 1024 {
                         break;
                     }
                     sample.push_str(&text[s.start_byte..s.end_byte]);
@@ -245,6 +255,18 @@ impl Analyser {
         let mut collocations = CollocationCounts::new();
         collocations.add_unit(text, &refs);
         drop(refs);
+        let sentence_refs: Vec<SentenceRef<'_>> = sentences
+            .iter()
+            .map(|s| SentenceRef {
+                index: s.index,
+                start_byte: s.start_byte,
+                text: &text[s.start_byte..s.end_byte],
+            })
+            .collect();
+        let entities = self.entities.extract(&sentence_refs);
+        let figures = self.figures.extract(&sentence_refs);
+        let years = self.years.extract(&sentence_refs);
+        drop(sentence_refs);
         UnitAnalysis {
             unit,
             language,
@@ -253,6 +275,9 @@ impl Analyser {
             n_types: tokens.forms.len() as u64,
             sentences,
             surfaces,
+            entities,
+            figures,
+            years,
             theme_hits,
             windows,
             collocations,

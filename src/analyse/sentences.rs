@@ -23,15 +23,24 @@ pub fn split_sentences(text: &str, offset: usize) -> Vec<(usize, usize)> {
     let bytes = text.as_bytes();
     let mut start = 0;
     let mut i = 0;
+    // Open quotations and brackets since the start of the text, kept as we go so that the
+    // check stays linear in the paragraph's length.
+    let mut open = OpenMarks::default();
     while i < bytes.len() {
         let b = bytes[i];
         let boundary_end = match b {
-            b'.' | b'!' | b'?' => terminal_end(text, i),
+            b'.' | b'!' | b'?' => terminal_end(text, i, &open),
             b'\n' => line_break_end(text, start, i),
-            _ => None,
+            _ => {
+                open.update(bytes, i);
+                None
+            }
         };
         if let Some(end) = boundary_end {
             push_trimmed(text, start, end, offset, &mut spans);
+            for k in i + 1..end {
+                open.update(bytes, k);
+            }
             start = end;
             i = end.max(i + 1);
         } else {
@@ -40,6 +49,29 @@ pub fn split_sentences(text: &str, offset: usize) -> Vec<(usize, usize)> {
     }
     push_trimmed(text, start, text.len(), offset, &mut spans);
     spans
+}
+
+/// Quotation marks and brackets opened and not yet closed.
+#[derive(Debug, Default)]
+struct OpenMarks {
+    /// Depth of “…”, «…» and (…), never below zero.
+    depth: [u32; 3],
+}
+
+/// The pairs tracked by [`OpenMarks`], as UTF-8.
+const MARKS: [(&str, &str); 3] = [("\u{201C}", "\u{201D}"), ("\u{AB}", "\u{BB}"), ("(", ")")];
+
+impl OpenMarks {
+    /// Counts the mark that starts at byte `i`, if any.
+    fn update(&mut self, bytes: &[u8], i: usize) {
+        for (k, (open, close)) in MARKS.iter().enumerate() {
+            if bytes[i..].starts_with(open.as_bytes()) {
+                self.depth[k] += 1;
+            } else if bytes[i..].starts_with(close.as_bytes()) {
+                self.depth[k] = self.depth[k].saturating_sub(1);
+            }
+        }
+    }
 }
 
 fn push_trimmed(
@@ -59,7 +91,7 @@ fn push_trimmed(
 }
 
 /// If the terminator at byte `i` ends a sentence, the byte where the next one may start.
-fn terminal_end(text: &str, i: usize) -> Option<usize> {
+fn terminal_end(text: &str, i: usize, open: &OpenMarks) -> Option<usize> {
     let bytes = text.as_bytes();
     // The run of terminators.
     let mut j = i;
@@ -87,7 +119,7 @@ fn terminal_end(text: &str, i: usize) -> Option<usize> {
     if run == "." && is_abbreviation(&text[..i]) {
         return None;
     }
-    if inside_open_quote(&text[..k], &text[k..]) {
+    if inside_open_quote(open, &text[i..k], &text[k..]) {
         return None;
     }
     let next = after_space.trim_start().chars().next();
@@ -102,20 +134,15 @@ fn terminal_end(text: &str, i: usize) -> Option<usize> {
 }
 
 /// True when a quotation or bracket opened in this paragraph is still open at the
-/// terminator and closes soon after: "the Campaign “No! Not you!”" stays one sentence.
-fn inside_open_quote(before: &str, after: &str) -> bool {
-    const CLOSE_WITHIN: usize = 300;
-    for (open, close) in [('“', '”'), ('«', '»'), ('(', ')')] {
-        let opened = before.matches(open).count();
-        let closed = before.matches(close).count();
-        if opened > closed {
-            let window: String = after.chars().take(CLOSE_WITHIN).collect();
-            if window.contains(close) {
-                return true;
-            }
-        }
-    }
-    false
+/// terminator (`run` = the terminator and the closing marks after it) and closes soon after:
+/// "the Campaign “No! Not you!”" stays one sentence.
+fn inside_open_quote(open: &OpenMarks, run: &str, after: &str) -> bool {
+    const CLOSE_WITHIN_BYTES: usize = 600;
+    let window = &after.as_bytes()[..after.len().min(CLOSE_WITHIN_BYTES)];
+    MARKS.iter().zip(open.depth).any(|((_, close), depth)| {
+        let closed_in_run = run.matches(close).count() as u32;
+        depth > closed_in_run && memchr::memmem::find(window, close.as_bytes()).is_some()
+    })
 }
 
 /// True when the word before a full stop is an abbreviation, an initial or a dotted acronym.
