@@ -173,7 +173,7 @@ pub struct UnitAnalysis {
     pub n_content_tokens: u64,
     /// Distinct normal forms among all word tokens.
     pub n_types: u64,
-    /// Content words, sorted by surface form.
+    /// Content words with their stems and counts, in order of first occurrence.
     pub surfaces: Vec<SurfaceCount>,
     /// Named entities (PERSON, ORG, PLACE), sorted by start byte.
     pub entities: Vec<Entity>,

@@ -3,8 +3,9 @@
 //!
 //! Input: a unit's text. Output: a [`Language`]. Does not tokenize or stem.
 
-use std::collections::HashSet;
 use std::sync::LazyLock;
+
+use rustc_hash::FxHashSet;
 
 use whatlang::{Detector, Lang};
 
@@ -170,8 +171,8 @@ impl Language {
     }
 
     /// The built-in stopwords of the language (NLTK's lists), lowercase, with `’` written `'`.
-    pub fn stopwords(self) -> &'static HashSet<String> {
-        static SETS: LazyLock<Vec<HashSet<String>>> = LazyLock::new(|| {
+    pub fn stopwords(self) -> &'static FxHashSet<String> {
+        static SETS: LazyLock<Vec<FxHashSet<String>>> = LazyLock::new(|| {
             ALL_LANGUAGES
                 .iter()
                 .map(|l| {

@@ -13,10 +13,7 @@ pub mod stem;
 pub mod tokenize;
 pub mod years;
 
-use std::collections::HashSet;
-
 use regex::Regex;
-use rustc_hash::FxHashMap;
 
 use crate::config::{Config, LanguageSetting};
 use crate::record::{Sentence, SurfaceCount, Unit, UnitAnalysis};
@@ -30,7 +27,7 @@ use stem::Stemmer;
 #[derive(Debug, Clone)]
 pub struct Analyser {
     language: LanguageSetting,
-    extra_stopwords: HashSet<String>,
+    extra_stopwords: rustc_hash::FxHashSet<String>,
     boilerplate: Vec<Regex>,
     themes: ThemeDictionary,
     window: Window,
@@ -44,7 +41,8 @@ pub struct Analyser {
 pub struct Workspace {
     stemmers: Vec<Stemmer>,
     matchers: Vec<(Language, ThemeMatcher)>,
-    form_ids: FxHashMap<Box<str>, u32>,
+    /// Indices into the unit's forms, hashed by the form's text (no allocation per form).
+    form_ids: hashbrown::HashTable<u32>,
     word: String,
 }
 
@@ -79,26 +77,45 @@ pub struct TokenRef<'a> {
 /// The tokens of a unit: distinct normal forms, and each token as an index into them.
 #[derive(Debug, Default)]
 pub struct UnitTokens {
-    /// Distinct normal forms with their counts and whether they are content words.
-    pub forms: Vec<(Box<str>, u32, bool)>,
+    /// The text of every distinct form, one after the other.
+    arena: String,
+    /// Distinct forms: (start in `arena`, end, count, is a content word).
+    forms: Vec<(u32, u32, u32, bool)>,
     /// (start_byte, end_byte, form, sentence index) of every token, in text order.
     pub tokens: Vec<(usize, usize, u32, u32)>,
 }
 
 impl UnitTokens {
+    /// Number of distinct forms.
+    pub fn n_forms(&self) -> usize {
+        self.forms.len()
+    }
+
+    /// The distinct forms: (normal form, count, is a content word).
+    pub fn forms(&self) -> impl Iterator<Item = (&str, u32, bool)> {
+        self.forms
+            .iter()
+            .map(|&(s, e, count, content)| (&self.arena[s as usize..e as usize], count, content))
+    }
+
+    fn form(&self, index: u32) -> &str {
+        let (s, e, _, _) = self.forms[index as usize];
+        &self.arena[s as usize..e as usize]
+    }
+
     /// The tokens as [`TokenRef`]s.
     pub fn refs<'a>(&'a self, sentences: &[Sentence]) -> Vec<TokenRef<'a>> {
         self.tokens
             .iter()
             .map(|&(start_byte, end_byte, form, sentence)| {
-                let (norm, _, is_content) = &self.forms[form as usize];
+                let is_content = self.forms[form as usize].3;
                 TokenRef {
-                    norm,
+                    norm: self.form(form),
                     start_byte,
                     end_byte,
                     sentence_index: sentence,
                     paragraph_index: sentences[sentence as usize].paragraph_index,
-                    is_content: *is_content,
+                    is_content,
                 }
             })
             .collect()
@@ -199,33 +216,79 @@ impl Analyser {
         workspace: &mut Workspace,
     ) -> UnitTokens {
         let mut unit = UnitTokens::default();
+        // About one token per six bytes of English text: reserve to avoid regrowing.
+        let bytes: usize = sentences.iter().map(|s| s.end_byte - s.start_byte).sum();
+        unit.tokens.reserve(bytes / 6);
         let Workspace { form_ids, word, .. } = workspace;
         form_ids.clear();
+        let hasher = rustc_hash::FxBuildHasher;
         for s in sentences {
             let sentence = &text[s.start_byte..s.end_byte];
             tokenize::for_each_word(sentence, |a, b| {
                 tokenize::normalize_into(&sentence[a..b], word);
-                let form = match form_ids.get(word.as_str()) {
-                    Some(&f) => f,
-                    None => {
-                        let f = unit.forms.len() as u32;
-                        form_ids.insert(word.as_str().into(), f);
-                        unit.forms.push((word.as_str().into(), 0, false));
-                        f
-                    }
-                };
-                unit.forms[form as usize].1 += 1;
-                unit.tokens
-                    .push((s.start_byte + a, s.start_byte + b, form, s.index));
+                let hash = std::hash::BuildHasher::hash_one(&hasher, word.as_str());
+                let UnitTokens {
+                    arena,
+                    forms,
+                    tokens,
+                } = &mut unit;
+                let slice = |&(s, e, _, _): &(u32, u32, u32, bool)| &arena[s as usize..e as usize];
+                let form =
+                    match form_ids.find(hash, |&f| slice(&forms[f as usize]) == word.as_str()) {
+                        Some(&f) => f,
+                        None => {
+                            let f = forms.len() as u32;
+                            let start = arena.len() as u32;
+                            arena.push_str(word);
+                            forms.push((start, arena.len() as u32, 0, false));
+                            form_ids.insert_unique(hash, f, |&g| {
+                                let (s, e, _, _) = forms[g as usize];
+                                std::hash::BuildHasher::hash_one(
+                                    &hasher,
+                                    &arena[s as usize..e as usize],
+                                )
+                            });
+                            f
+                        }
+                    };
+                forms[form as usize].2 += 1;
+                tokens.push((s.start_byte + a, s.start_byte + b, form, s.index));
             });
         }
         let stopwords = language.stopwords();
-        for (form, _, is_content) in &mut unit.forms {
+        let UnitTokens { arena, forms, .. } = &mut unit;
+        for (s, e, _, is_content) in forms.iter_mut() {
+            let form = &arena[*s as usize..*e as usize];
             *is_content = !(tokenize::is_number(form)
-                || stopwords.contains(&**form)
-                || self.extra_stopwords.contains(&**form));
+                || stopwords.contains(form)
+                || self.extra_stopwords.contains(form));
         }
         unit
+    }
+
+    /// The content words of a unit's tokens with their stems and counts (in first-seen
+    /// order), and the number of content tokens: the hot path (tokenise → stem → count).
+    pub fn count_terms(
+        &self,
+        tokens: &UnitTokens,
+        language: Language,
+        workspace: &mut Workspace,
+    ) -> (Vec<SurfaceCount>, u64) {
+        let mut n_content_tokens = 0u64;
+        let mut surfaces = Vec::new();
+        let stemmer = workspace.stemmer(language);
+        for (surface, count, is_content) in tokens.forms() {
+            if !is_content {
+                continue;
+            }
+            n_content_tokens += u64::from(count);
+            surfaces.push(SurfaceCount {
+                surface: surface.to_string(),
+                stem: stemmer.stem(surface).to_string(),
+                count,
+            });
+        }
+        (surfaces, n_content_tokens)
     }
 
     /// Analyses one unit of the document `text`.
@@ -233,21 +296,7 @@ impl Analyser {
         let sentences = self.sentences(text, &unit);
         let language = self.language(text, &sentences);
         let tokens = self.tokens(text, &sentences, language, workspace);
-        let mut n_content_tokens = 0u64;
-        let mut surfaces = Vec::new();
-        for (surface, count, is_content) in &tokens.forms {
-            if !is_content {
-                continue;
-            }
-            n_content_tokens += u64::from(*count);
-            let stem = workspace.stemmer(language).stem(surface).to_string();
-            surfaces.push(SurfaceCount {
-                surface: surface.to_string(),
-                stem,
-                count: *count,
-            });
-        }
-        surfaces.sort_unstable();
+        let (surfaces, n_content_tokens) = self.count_terms(&tokens, language, workspace);
         let refs = tokens.refs(&sentences);
         let theme_hits = workspace.matcher(language, &self.themes).find(&refs);
         let mut windows = WindowCounts::new();
@@ -272,7 +321,7 @@ impl Analyser {
             language,
             n_tokens: tokens.tokens.len() as u64,
             n_content_tokens,
-            n_types: tokens.forms.len() as u64,
+            n_types: tokens.n_forms() as u64,
             sentences,
             surfaces,
             entities,

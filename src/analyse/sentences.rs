@@ -64,6 +64,10 @@ const MARKS: [(&str, &str); 3] = [("\u{201C}", "\u{201D}"), ("\u{AB}", "\u{BB}")
 impl OpenMarks {
     /// Counts the mark that starts at byte `i`, if any.
     fn update(&mut self, bytes: &[u8], i: usize) {
+        // Every tracked mark starts with one of these bytes; most bytes are none of them.
+        if !matches!(bytes[i], b'(' | b')' | 0xE2 | 0xC2) {
+            return;
+        }
         for (k, (open, close)) in MARKS.iter().enumerate() {
             if bytes[i..].starts_with(open.as_bytes()) {
                 self.depth[k] += 1;

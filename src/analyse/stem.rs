@@ -4,7 +4,7 @@
 //! Precondition: words are already normalised (lowercase NFC, `’` as `'`; see
 //! [`crate::analyse::tokenize::normalize`]).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use crate::analyse::language::Language;
 
@@ -12,7 +12,9 @@ use crate::analyse::language::Language;
 pub struct Stemmer {
     language: Language,
     engine: rust_stemmers::Stemmer,
-    cache: HashMap<Box<str>, Box<str>>,
+    /// Word → index of its stem in `stems`.
+    cache: FxHashMap<Box<str>, u32>,
+    stems: Vec<Box<str>>,
 }
 
 /// The cache is dropped past this many words, so memory stays bounded on huge vocabularies.
@@ -24,7 +26,8 @@ impl Stemmer {
         Stemmer {
             language,
             engine: rust_stemmers::Stemmer::create(language.algorithm()),
-            cache: HashMap::new(),
+            cache: FxHashMap::default(),
+            stems: Vec::new(),
         }
     }
 
@@ -35,16 +38,20 @@ impl Stemmer {
 
     /// The stem of a normalised word.
     pub fn stem(&mut self, word: &str) -> &str {
-        if !self.cache.contains_key(word) {
-            if self.cache.len() >= CACHE_LIMIT {
-                self.cache.clear();
+        let index = match self.cache.get(word) {
+            Some(&i) => i,
+            None => {
+                if self.cache.len() >= CACHE_LIMIT {
+                    self.cache.clear();
+                    self.stems.clear();
+                }
+                let i = self.stems.len() as u32;
+                self.stems.push(self.engine.stem(word).into());
+                self.cache.insert(word.into(), i);
+                i
             }
-            let stem: Box<str> = self.engine.stem(word).into();
-            self.cache.insert(word.into(), stem);
-        }
-        self.cache
-            .get(word)
-            .expect("the word was inserted just above")
+        };
+        &self.stems[index as usize]
     }
 }
 

@@ -46,7 +46,7 @@ def main(out):
         import duckdb
 
         for path in tables:
-            n = duckdb.sql(f"select count(*) from read_parquet('{path}')").fetchone()[0]
+            n = duckdb.execute(f"select count(*) from read_parquet('{path}')").fetchall()[0][0]
             assert n == csv_rows(path[: -len(".parquet")] + ".csv"), path
         checked.append(f"duckdb {duckdb.__version__}")
     except ImportError:
