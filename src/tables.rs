@@ -158,8 +158,15 @@ fn optional_strings<'a>(name: &str, values: impl Iterator<Item = Option<&'a str>
     Column::new(name.into(), values.collect::<Vec<Option<&str>>>())
 }
 
+/// Counts and offsets are written as signed 64-bit integers: Spark and some older readers
+/// have no unsigned 64-bit type (Spark reads it as `decimal(20,0)`).
 fn u64s(name: &str, values: impl Iterator<Item = u64>) -> Column {
-    Column::new(name.into(), values.collect::<Vec<u64>>())
+    Column::new(
+        name.into(),
+        values
+            .map(|v| i64::try_from(v).unwrap_or(i64::MAX))
+            .collect::<Vec<i64>>(),
+    )
 }
 
 fn f64s(name: &str, values: impl Iterator<Item = f64>) -> Column {
@@ -181,7 +188,7 @@ fn frame(height: usize, columns: Vec<Column>) -> DataFrame {
 /// |---|---|---|---|
 /// | unit_id | str | no | `document#unit_index` |
 /// | document | str | no | path relative to the input folder |
-/// | unit_index | u64 | no | 0-based position in the document |
+/// | unit_index | i64 | no | 0-based position in the document |
 /// | organisation | str | yes | organisation interviewed |
 /// | organisation_source | str | no | `metadata`, `heading` or `none` |
 /// | country | str | yes | canonical country name |
@@ -189,11 +196,11 @@ fn frame(height: usize, columns: Vec<Column>) -> DataFrame {
 /// | interviewees | str | yes | people interviewed, joined with `; ` |
 /// | title | str | yes | the unit's title line |
 /// | language | str | no | ISO 639-1 code |
-/// | start_byte, end_byte | u64 | no | the unit's byte span in the document |
-/// | n_sentences | u64 | no | sentences (boilerplate left out) |
-/// | n_tokens | u64 | no | word tokens |
-/// | n_content_tokens | u64 | no | tokens that are not stopwords or bare numbers |
-/// | n_types | u64 | no | distinct normalised word forms |
+/// | start_byte, end_byte | i64 | no | the unit's byte span in the document |
+/// | n_sentences | i64 | no | sentences (boilerplate left out) |
+/// | n_tokens | i64 | no | word tokens |
+/// | n_content_tokens | i64 | no | tokens that are not stopwords or bare numbers |
+/// | n_types | i64 | no | distinct normalised word forms |
 /// | (metadata columns) | str | yes | extra columns of `metadata.csv`, sorted by name |
 pub fn units(rows: &[UnitRow]) -> DataFrame {
     let mut extra: Vec<&str> = rows
@@ -253,9 +260,9 @@ pub fn units(rows: &[UnitRow]) -> DataFrame {
 /// | column | dtype | null | meaning |
 /// |---|---|---|---|
 /// | unit_id | str | no | the unit |
-/// | sentence_index | u64 | no | 0-based index in the unit |
+/// | sentence_index | i64 | no | 0-based index in the unit |
 /// | role | str | no | `question` (the interviewer's), `answer` or `text` |
-/// | start_byte, end_byte | u64 | no | byte span in the document |
+/// | start_byte, end_byte | i64 | no | byte span in the document |
 /// | text | str | no | the sentence |
 pub fn sentences(rows: &[SentenceRow]) -> DataFrame {
     frame(
@@ -281,7 +288,7 @@ pub fn sentences(rows: &[SentenceRow]) -> DataFrame {
 /// | unit_id | str | no | the unit |
 /// | stem | str | no | Snowball stem in the unit's language |
 /// | term | str | no | the stem's most frequent surface form in the corpus (ties: alphabetical) |
-/// | count | u64 | no | content tokens of the unit with this stem |
+/// | count | i64 | no | content tokens of the unit with this stem |
 pub fn term_counts(rows: &[TermCountRow]) -> DataFrame {
     frame(
         rows.len(),
@@ -303,13 +310,13 @@ pub fn term_counts(rows: &[TermCountRow]) -> DataFrame {
 /// | organisation / country | str | yes | the group (null: units where it is unknown) |
 /// | country (organisation table) | str | yes | the organisation's countries |
 /// | stem, term | str | no | as in `term_counts` |
-/// | count | u64 | no | occurrences in the group |
+/// | count | i64 | no | occurrences in the group |
 /// | per_10k | f64 | no | occurrences per 10,000 content tokens of the group |
-/// | units | u64 | no | units of the group containing the stem |
+/// | units | i64 | no | units of the group containing the stem |
 /// | tf_idf | f64 | no | count × ln(groups / groups containing the stem) |
 /// | keyness_g2 | f64 | yes | signed Dunning G² against the rest of the corpus (null: one group) |
 /// | log_ratio | f64 | yes | log2 ratio of relative frequencies, 0.5 for zero counts (null: one group) |
-/// | rank | u64 | no | 1 = most frequent in the group, ties by stem |
+/// | rank | i64 | no | 1 = most frequent in the group, ties by stem |
 pub fn terms_by_group(rows: &[GroupTermRow], group_column: &str, with_country: bool) -> DataFrame {
     let mut columns = vec![optional_strings(
         group_column,
@@ -336,7 +343,7 @@ pub fn terms_by_group(rows: &[GroupTermRow], group_column: &str, with_country: b
 }
 
 fn u8s(name: &str, values: impl Iterator<Item = u8>) -> Column {
-    Column::new(name.into(), values.map(u64::from).collect::<Vec<u64>>())
+    Column::new(name.into(), values.map(i64::from).collect::<Vec<i64>>())
 }
 
 /// `theme_hits`: one row per theme match, sorted by unit_id, start_byte, theme.
@@ -344,11 +351,11 @@ fn u8s(name: &str, values: impl Iterator<Item = u8>) -> Column {
 /// | column | dtype | null | meaning |
 /// |---|---|---|---|
 /// | unit_id | str | no | the unit |
-/// | sentence_index | u64 | no | the sentence holding the match |
+/// | sentence_index | i64 | no | the sentence holding the match |
 /// | theme | str | no | theme name |
 /// | pattern | str | no | the dictionary pattern that matched |
 /// | term | str | no | the matched words, normalised, joined by a space |
-/// | start_byte, end_byte | u64 | no | byte span of the matched words in the document |
+/// | start_byte, end_byte | i64 | no | byte span of the matched words in the document |
 pub fn theme_hits(rows: &[ThemeHitRow]) -> DataFrame {
     frame(
         rows.len(),
@@ -376,8 +383,8 @@ pub fn theme_hits(rows: &[ThemeHitRow]) -> DataFrame {
 /// | organisation / country | str | yes | the group (null: unknown) |
 /// | country (organisation table) | str | yes | the organisation's countries |
 /// | theme | str | no | theme name |
-/// | hits | u64 | no | matches in the group |
-/// | sentences | u64 | no | sentences of the group with at least one match |
+/// | hits | i64 | no | matches in the group |
+/// | sentences | i64 | no | sentences of the group with at least one match |
 /// | share_of_sentences | f64 | no | sentences / all sentences of the group |
 /// | per_10k | f64 | no | matches per 10,000 content tokens of the group |
 /// | keyness_g2 (country table) | f64 | yes | signed G² of the matches against the rest (null: one country) |
@@ -423,9 +430,9 @@ pub fn themes_by_group(
 /// | scope | str | no | `corpus`, `country` or `organisation` |
 /// | group | str | yes | the group's value, `*` for the corpus (null: unknown) |
 /// | theme_a, theme_b | str | no | the pair, `theme_a` < `theme_b` |
-/// | both | u64 | no | windows holding both themes |
-/// | a_total, b_total | u64 | no | windows holding each theme |
-/// | windows | u64 | no | all windows of the group |
+/// | both | i64 | no | windows holding both themes |
+/// | a_total, b_total | i64 | no | windows holding each theme |
+/// | windows | i64 | no | all windows of the group |
 /// | expected | f64 | no | a_total × b_total / windows |
 /// | jaccard | f64 | no | both / (a_total + b_total − both) |
 /// | npmi | f64 | no | normalised PMI in [−1, 1] (−1 when both = 0) |
@@ -462,8 +469,8 @@ pub fn theme_cooccurrence(rows: &[CooccurrenceRow]) -> DataFrame {
 /// | theme | str | no | theme name |
 /// | pattern | str | no | the pattern, normalised |
 /// | language | str | yes | the language it is restricted to (null: every language) |
-/// | hits | u64 | no | matches |
-/// | units | u64 | no | units with at least one match |
+/// | hits | i64 | no | matches |
+/// | units | i64 | no | units with at least one match |
 /// | matched_terms | str | no | distinct matched words with counts, most frequent first: `trafficking (12); trafficked (3)` |
 /// | shared_with | str | no | other themes matching the same words, with counts |
 pub fn theme_patterns(rows: &[PatternRow]) -> DataFrame {
@@ -490,8 +497,8 @@ pub fn theme_patterns(rows: &[PatternRow]) -> DataFrame {
 /// | column | dtype | null | meaning |
 /// |---|---|---|---|
 /// | phrase | str | no | the words, normalised, joined by a space |
-/// | n | u64 | no | 2 or 3 |
-/// | count | u64 | no | occurrences in the corpus |
+/// | n | i64 | no | 2 or 3 |
+/// | count | i64 | no | occurrences in the corpus |
 /// | g2 | f64 | no | G² of the words' association (README, "Statistics") |
 /// | pmi | f64 | no | pointwise mutual information, bits |
 pub fn collocations(rows: &[CollocationRow]) -> DataFrame {
@@ -515,8 +522,8 @@ pub fn collocations(rows: &[CollocationRow]) -> DataFrame {
 /// | organisation | str | yes | the organisation (null: unknown) |
 /// | country | str | yes | its countries |
 /// | phrase | str | no | as in `collocations` |
-/// | n | u64 | no | 2 or 3 |
-/// | count | u64 | no | occurrences in the organisation's units |
+/// | n | i64 | no | 2 or 3 |
+/// | count | i64 | no | occurrences in the organisation's units |
 pub fn collocations_by_organisation(rows: &[CollocationGroupRow]) -> DataFrame {
     frame(
         rows.len(),
@@ -551,14 +558,14 @@ fn bools(name: &str, values: impl Iterator<Item = bool>) -> Column {
 /// | column | dtype | null | meaning |
 /// |---|---|---|---|
 /// | unit_id | str | no | the unit |
-/// | sentence_index | u64 | no | the sentence holding it |
+/// | sentence_index | i64 | no | the sentence holding it |
 /// | text | str | no | the number as written ("70 thousand", "10%", "7 (seven)", "two thirds") |
 /// | value | f64 | no | its value (70000, 10, 7, 0.667) |
 /// | counted | str | yes | what it counts, lowercase ("people", "domestic workers") |
 /// | qualifier | str | yes | the hedge ("around", "almost", "more than") |
 /// | is_percent | bool | no | a percentage |
 /// | year | i64 | yes | the year its sentence (or the one before) states |
-/// | start_byte, end_byte | u64 | no | byte span of `text` in the document |
+/// | start_byte, end_byte | i64 | no | byte span of `text` in the document |
 /// | sentence | str | no | the sentence |
 pub fn figures(rows: &[FigureRow]) -> DataFrame {
     frame(
@@ -588,12 +595,12 @@ pub fn figures(rows: &[FigureRow]) -> DataFrame {
 /// | column | dtype | null | meaning |
 /// |---|---|---|---|
 /// | unit_id | str | no | the unit |
-/// | sentence_index | u64 | no | the sentence holding it |
+/// | sentence_index | i64 | no | the sentence holding it |
 /// | year | i64 | no | the year; the first year of a range or decade |
 /// | range_end | i64 | yes | the last year of a range ("2009 to 2012") or decade ("1990s": 1999) |
 /// | is_decade | bool | no | a decade ("the 1990s") |
 /// | text | str | no | the mention as written |
-/// | start_byte, end_byte | u64 | no | byte span of `text` in the document |
+/// | start_byte, end_byte | i64 | no | byte span of `text` in the document |
 /// | sentence | str | no | the sentence |
 pub fn years(rows: &[YearRow]) -> DataFrame {
     frame(
@@ -624,11 +631,11 @@ pub fn years(rows: &[YearRow]) -> DataFrame {
 /// | column | dtype | null | meaning |
 /// |---|---|---|---|
 /// | unit_id | str | no | the unit |
-/// | sentence_index | u64 | no | the sentence holding it |
+/// | sentence_index | i64 | no | the sentence holding it |
 /// | type | str | no | `PERSON`, `ORG` or `PLACE` |
 /// | text | str | no | the name as written (no leading "the", no possessive) |
 /// | norm | str | no | canonical form shared by the mentions of one entity in the unit ("FIDA Kenya" for "FIDA-Kenya") |
-/// | start_byte, end_byte | u64 | no | byte span of `text` in the document |
+/// | start_byte, end_byte | i64 | no | byte span of `text` in the document |
 pub fn entities(rows: &[EntityRow]) -> DataFrame {
     frame(
         rows.len(),
