@@ -226,7 +226,14 @@ pub struct Aggregator {
     themes_corpus: ThemeGroup,
     patterns: PatternStatsTable,
     collocations: CollocationCounts,
-    collocations_by_organisation: BTreeMap<Option<String>, FxHashMap<String, u64>>,
+    /// Interned organisations (`None`: unknown) and n-gram phrases, so that the counts of
+    /// every (organisation, phrase) pair, the largest aggregate, take 12 bytes a pair.
+    organisation_ids: FxHashMap<Option<String>, u32>,
+    organisations: Vec<Option<String>>,
+    phrase_ids: FxHashMap<Box<str>, u32>,
+    phrases: Vec<Box<str>>,
+    /// (organisation id, phrase id) → count.
+    collocations_by_organisation: FxHashMap<(u32, u32), u32>,
 }
 
 impl Aggregator {
@@ -305,22 +312,35 @@ impl Aggregator {
         self.themes_corpus.add(analysis, &per_theme);
         self.patterns.add_unit(&analysis.theme_hits);
         self.collocations.merge(&analysis.collocations);
-        let by_org = self
-            .collocations_by_organisation
-            .entry(unit.organisation.clone())
-            .or_default();
+        let organisation = match self.organisation_ids.get(&unit.organisation) {
+            Some(&id) => id,
+            None => {
+                let id = self.organisations.len() as u32;
+                self.organisations.push(unit.organisation.clone());
+                self.organisation_ids.insert(unit.organisation.clone(), id);
+                id
+            }
+        };
         for (phrase, &n) in analysis
             .collocations
             .bigrams
             .iter()
             .chain(&analysis.collocations.trigrams)
         {
-            match by_org.get_mut(phrase.as_str()) {
-                Some(c) => *c += n,
+            let phrase = match self.phrase_ids.get(phrase.as_str()) {
+                Some(&id) => id,
                 None => {
-                    by_org.insert(phrase.clone(), n);
+                    let id = self.phrases.len() as u32;
+                    self.phrases.push(phrase.as_str().into());
+                    self.phrase_ids.insert(phrase.as_str().into(), id);
+                    id
                 }
-            }
+            };
+            let count = self
+                .collocations_by_organisation
+                .entry((organisation, phrase))
+                .or_default();
+            *count = count.saturating_add(u32::try_from(n).unwrap_or(u32::MAX));
         }
     }
 
@@ -444,26 +464,33 @@ impl Aggregator {
         });
 
         let collocations = collocation_rows(&self.collocations, collocation_min_count);
-        let listed: FxHashMap<&str, u8> = collocations
+        // Listed phrases by id: only their per-organisation counts become rows.
+        let listed: FxHashMap<u32, u8> = collocations
             .iter()
-            .map(|r| (r.phrase.as_str(), r.n))
+            .filter_map(|r| self.phrase_ids.get(r.phrase.as_str()).map(|&id| (id, r.n)))
             .collect();
+        let mut by_organisation: BTreeMap<&Option<String>, Vec<(u64, &str, u8)>> = BTreeMap::new();
+        for (&(organisation, phrase), &count) in &self.collocations_by_organisation {
+            if let Some(&n) = listed.get(&phrase) {
+                by_organisation
+                    .entry(&self.organisations[organisation as usize])
+                    .or_default()
+                    .push((u64::from(count), &self.phrases[phrase as usize], n));
+            }
+        }
         let mut collocations_by_organisation = Vec::new();
-        for (organisation, counts) in &self.collocations_by_organisation {
-            let mut rows: Vec<CollocationGroupRow> = counts
-                .iter()
-                .filter_map(|(phrase, &count)| {
-                    listed.get(phrase.as_str()).map(|&n| CollocationGroupRow {
-                        organisation: organisation.clone(),
-                        country: org_countries.get(organisation).cloned().flatten(),
-                        phrase: phrase.clone(),
-                        n,
-                        count,
-                    })
-                })
-                .collect();
-            rows.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.phrase.cmp(&b.phrase)));
-            collocations_by_organisation.extend(rows);
+        for (organisation, mut rows) in by_organisation {
+            rows.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+            let country = org_countries.get(organisation).cloned().flatten();
+            collocations_by_organisation.extend(rows.into_iter().map(|(count, phrase, n)| {
+                CollocationGroupRow {
+                    organisation: organisation.clone(),
+                    country: country.clone(),
+                    phrase: phrase.to_string(),
+                    n,
+                    count,
+                }
+            }));
         }
 
         Aggregates {

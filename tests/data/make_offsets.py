@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
-"""Turn the hand-written annotation lists below into NAME.ann.tsv (next to NAME.txt) with byte offsets.
+"""Turn the hand-written annotation lists of a set into SET/NAME.ann.tsv with byte offsets.
 
-Usage:  python3 make_offsets.py            # write every NAME.ann.tsv, print checks
-        python3 make_offsets.py --review   # also print each annotation in context and
-                                           # every number / capitalised word left unannotated
+Usage:  python3 tests/data/make_offsets.py SET            # SET = dev or heldout: write every
+                                                          # SET/NAME.ann.tsv, print checks
+        python3 tests/data/make_offsets.py SET --review   # also print each annotation in
+                                                          # context and every number /
+                                                          # capitalised word left unannotated
 
-Annotation lists live in annotations/NAME.py (one per text, a list `A`), written with:
+Annotation lists live in SET/annotations/NAME.py (one per text, a list `A`), written with:
 
   E(kind, text, occ)   entity PERSON | ORG | PLACE
   F(text, occ, value, counted="", q="", pct=False, year=None)   figure
@@ -30,8 +32,10 @@ import sys
 import unicodedata
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-DEV = HERE  # held-out texts and TSVs live next to this script
-ANN = os.path.join(HERE, "annotations")
+if len(sys.argv) < 2 or sys.argv[1].startswith("-"):
+    sys.exit("usage: make_offsets.py SET [--review]   (SET: dev or heldout)")
+DEV = os.path.join(HERE, sys.argv.pop(1))
+ANN = os.path.join(DEV, "annotations")
 
 COLUMNS = ["kind", "start_byte", "end_byte", "text", "value", "counted", "qualifier",
            "is_percent", "year", "range_end"]
