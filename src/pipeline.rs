@@ -187,32 +187,48 @@ pub fn run(options: &RunOptions, reporter: &dyn Reporter) -> Result<RunSummary, 
     let mut inputs = Vec::new();
     let mut tokens = 0u64;
     let analyse_clock = Instant::now();
-    for batch in batches(&found.files) {
-        let results: Vec<Result<DocumentResult, IngestError>> = pool.install(|| {
-            batch
-                .par_iter()
-                .map_init(Workspace::default, |workspace, file| {
-                    analyse_document(file, &metadata, &segmenter, &analyser, workspace)
-                })
-                .collect()
-        });
-        for result in results {
-            match result {
-                Err(problem) => report(problem, &mut problems),
-                Ok(doc) => {
-                    done += doc.input.bytes;
-                    for a in &doc.analyses {
-                        aggregator.add(a);
-                        tokens += a.n_tokens;
-                        unit_tables.push(&doc.text, a, &config);
+    let analyse_batch = |batch: &[InputFile]| -> Vec<Result<DocumentResult, IngestError>> {
+        batch
+            .par_iter()
+            .map_init(Workspace::default, |workspace, file| {
+                analyse_document(file, &metadata, &segmenter, &analyser, workspace)
+            })
+            .collect()
+    };
+    // Folding a batch into the aggregates and the streamed tables is sequential (unit order);
+    // it runs while the next batch is analysed, so no core waits for it.
+    let mut consume =
+        |results: Vec<Result<DocumentResult, IngestError>>| -> Result<(), WriteError> {
+            if results.is_empty() {
+                return Ok(());
+            }
+            for result in results {
+                match result {
+                    Err(problem) => report(problem, &mut problems),
+                    Ok(doc) => {
+                        done += doc.input.bytes;
+                        for a in &doc.analyses {
+                            aggregator.add(a);
+                            tokens += a.n_tokens;
+                            unit_tables.push(&doc.text, a, &config);
+                        }
+                        inputs.push(doc.input);
                     }
-                    inputs.push(doc.input);
                 }
             }
-        }
-        unit_tables.flush()?;
-        reporter.progress(done, total);
+            unit_tables.flush()?;
+            reporter.progress(done, total);
+            Ok(())
+        };
+    let mut pending = Vec::new();
+    for batch in batches(&found.files) {
+        let previous = std::mem::take(&mut pending);
+        let (results, consumed) =
+            pool.install(|| rayon::join(|| analyse_batch(batch), || consume(previous)));
+        consumed?;
+        pending = results;
     }
+    consume(pending)?;
     timings.insert("analyse", analyse_clock.elapsed().as_secs_f64());
     if inputs.is_empty() {
         return Err(ConfigError::NoInput.into());
