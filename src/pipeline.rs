@@ -46,6 +46,8 @@ pub trait Reporter: Sync {
     fn problem(&self, problem: &IngestError);
     /// `done` of `total` input bytes are analysed.
     fn progress(&self, done: u64, total: u64);
+    /// A stage after the analysis starts (`aggregating`, `writing`).
+    fn stage(&self, _name: &str) {}
 }
 
 /// A reporter that ignores everything.
@@ -234,12 +236,14 @@ pub fn run(options: &RunOptions, reporter: &dyn Reporter) -> Result<RunSummary, 
         return Err(ConfigError::NoInput.into());
     }
 
+    reporter.stage("aggregating");
     let aggregate_clock = Instant::now();
     let units = aggregator.n_units();
     let aggregates =
         pool.install(|| aggregator.finish(&config.themes, config.collocation_min_count));
     timings.insert("aggregate", aggregate_clock.elapsed().as_secs_f64());
 
+    reporter.stage("writing tables");
     let write_clock = Instant::now();
     let out = &options.output;
     let formats = &config.formats;

@@ -74,6 +74,17 @@ impl Reporter for Terminal {
         self.bar.set_length(total);
         self.bar.set_position(done);
     }
+
+    fn stage(&self, name: &str) {
+        if self.show_bar && *self.shown.lock().unwrap_or_else(|e| e.into_inner()) {
+            self.bar.set_style(
+                ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            );
+            self.bar.set_message(name.to_string());
+            self.bar.enable_steady_tick(Duration::from_millis(120));
+        }
+    }
 }
 
 /// Runs `themata run`; returns the exit code.
