@@ -189,7 +189,7 @@ Co-ordinator Co-Coordinator Manager Officer Founder Co-founder Co-Founder Secret
 Advocate Lawyer Activist Researcher Minister Ambassador Rapporteur Commissioner \
 Representative Spokesperson Spokesman Spokeswoman Counsellor Counselor Trustee Treasurer \
 Administrator Consultant Specialist Adviser Advisor Organiser Organizer Leader Facilitator \
-Volunteer CEO Senator Governor Mayor Judge Prosecutor Attorney Journalist Editor Professor \
+Volunteer Senator Governor Mayor Judge Prosecutor Attorney Journalist Editor Professor \
 Lecturer Doctor Nurse Coordinatrice Coordinadora Coordinador Directora Presidenta";
 
 /// Words that only make a role together with a role head ("Executive Director").
@@ -222,7 +222,7 @@ corporation society trust committee council body";
 
 const CONCEPT_ACRONYMS: &str = "NGO NGOs INGO INGOs CSO CSOs CBO CBOs FBO FBOs HIV AIDS STI \
 STIs STD STDs GBV SGBV VAW VAWG FGM IDP IDPs TIP LGBT LGBTI LGBTQ LGBTIQ LGBTQI LGBTQIA SOGI SDG \
-SDGs MDG MDGs ICT IT CEO CEOs GDP PHD PhD MA BA MSC ID IDs PDF URL FAQ TV DVD SMS USD EUR GBP AM \
+SDGs MDG MDGs ICT IT GDP PHD PhD MA BA MSC ID IDs PDF URL FAQ TV DVD SMS USD EUR GBP AM \
 PM OK PS NB CV HR PR RSVP AD BC BCE CE COVID SARS ATM PIN RE FYI ASAP DIY Q&A QA CSR MOU MOUs \
 MoU NAP NAPs FPAR PAR GDPR WIFI OR AND THE OF IN TO FOR ON AT BY WITH FROM NEWS CONTACT US \
 TBC TBA NA N/A II III IV VI VII VIII IX XI XII XIII XIV XV XX SW DW DWs MW MWs TIPs OFW OFWs \
@@ -305,6 +305,13 @@ fn tflags(text: &str, t: &Tok) -> u32 {
 
 fn has(word: &str, flag: u32) -> bool {
     flags(word) & flag != 0
+}
+
+/// A "chief … officer" title written as an acronym (C_O, plural C_Os): a role, never an
+/// organisation.
+fn is_chief_officer(word: &str) -> bool {
+    let b = word.strip_suffix('s').unwrap_or(word).as_bytes();
+    b.len() == 3 && b[0] == b'C' && b[2] == b'O' && b[1].is_ascii_uppercase()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -782,7 +789,7 @@ impl<'a> Unit<'a, '_> {
     }
     /// An acronym defined in the unit as a concept, or a well-known concept acronym.
     fn is_concept_acronym(&self, word: &str) -> bool {
-        if has(word, F_CONCEPT_ACRONYM) {
+        if has(word, F_CONCEPT_ACRONYM) || is_chief_officer(word) {
             return true;
         }
         let base = acronym_base(word);
@@ -1347,7 +1354,7 @@ fn role_after(unit: &Unit<'_, '_>, sent: usize, j: usize) -> bool {
     toks.get(k).is_some_and(|t| {
         let w = unit.word(sent, t);
         t.shape == Shape::Title && has(w, F_ROLE) && !has(w, F_ORG_HEAD)
-            || (t.shape == Shape::Upper && w == "CEO")
+            || (t.shape == Shape::Upper && is_chief_officer(w))
     })
 }
 

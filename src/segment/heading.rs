@@ -27,7 +27,7 @@ const HEADING_MAX_CHARS: usize = 200;
 /// Role words that may stand between a person and the organisation ("Jane Doe, Director of X").
 static ROLE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^(?:the\s+)?(?:(?:executive|programme|program|project|national|regional|general|deputy|founding|former|senior|legal)\s+)*(?:director|coordinator|co-ordinator|founder|co-founder|president|vice-president|chair|chairperson|chairwoman|chairman|manager|officer|head|secretary|member|lawyer|researcher|adviser|advisor|representative|staff|volunteer|activist|spokesperson|ceo|leader)s?(?:\s+general)?(?:\s+(?:of|at|for|with|from)\s+|\s*$)",
+        r"(?i)^(?:the\s+)?(?:(?:executive|programme|program|project|national|regional|general|deputy|founding|former|senior|legal)\s+)*(?:director|coordinator|co-ordinator|founder|co-founder|president|vice-president|chair|chairperson|chairwoman|chairman|manager|officer|head|secretary|member|lawyer|researcher|adviser|advisor|representative|staff|volunteer|activist|spokesperson|chief\s+executive(?:\s+officer)?|leader)s?(?:\s+general)?(?:\s+(?:of|at|for|with|from)\s+|\s*$)",
     )
     .expect("role pattern is valid")
 });
