@@ -77,7 +77,8 @@ pub struct SegmentConfig {
     /// Interview heading patterns.
     pub headings: Vec<Regex>,
     /// Boilerplate patterns.
-    pub boilerplate: Vec<Regex>,
+    /// Boilerplate patterns, matched in one pass.
+    pub boilerplate: regex::RegexSet,
 }
 
 /// The validated configuration of a run.
@@ -249,8 +250,13 @@ impl Config {
             .map(|s| s.to_string())
             .chain(file.segment.boilerplate.iter().cloned())
         {
-            boilerplate.push(compile("boilerplate", &pattern, true)?);
+            compile("boilerplate", &pattern, true)?; // for the error message of a bad one
+            boilerplate.push(pattern);
         }
+        let boilerplate = regex::RegexSetBuilder::new(&boilerplate)
+            .case_insensitive(true)
+            .build()
+            .map_err(|e| invalid("boilerplate", format!("key `segment.boilerplate`: {e}")))?;
         let extra_stopwords = file
             .stopwords
             .iter()
@@ -296,7 +302,7 @@ impl Config {
             "formats": formats.iter().map(|f| f.extension()).collect::<Vec<_>>(),
             "segment": {
                 "headings": heading_sources,
-                "boilerplate": boilerplate.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
+                "boilerplate": boilerplate.patterns(),
             },
             "cooccurrence": { "window": match window {
                 Window::Sentence => serde_json::json!("sentence"),

@@ -180,11 +180,7 @@ pub fn run(options: &RunOptions, reporter: &dyn Reporter) -> Result<RunSummary, 
     let analyser = Analyser::new(&config);
     let mut aggregator = Aggregator::new();
     let mut unit_tables = UnitTables::create(&options.output, &config)?;
-    let total: u64 = found
-        .files
-        .iter()
-        .map(|f| std::fs::metadata(&f.path).map_or(0, |m| m.len()))
-        .sum();
+    let total: u64 = found.files.iter().map(|f| f.bytes).sum();
     let mut done = 0u64;
     let mut inputs = Vec::new();
     let mut tokens = 0u64;
@@ -366,7 +362,7 @@ fn batches(files: &[InputFile]) -> Vec<&[InputFile]> {
     let mut start = 0;
     let mut bytes = 0u64;
     for (i, f) in files.iter().enumerate() {
-        bytes += std::fs::metadata(&f.path).map_or(0, |m| m.len());
+        bytes += f.bytes;
         if bytes >= BATCH_BYTES || i + 1 - start >= BATCH_FILES {
             out.push(&files[start..=i]);
             start = i + 1;

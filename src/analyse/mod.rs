@@ -13,8 +13,6 @@ pub mod stem;
 pub mod tokenize;
 pub mod years;
 
-use regex::Regex;
-
 use crate::config::{Config, LanguageSetting};
 use crate::record::{Sentence, SurfaceCount, Unit, UnitAnalysis};
 use crate::themes::collocations::CollocationCounts;
@@ -28,7 +26,7 @@ use stem::Stemmer;
 pub struct Analyser {
     language: LanguageSetting,
     extra_stopwords: rustc_hash::FxHashSet<String>,
-    boilerplate: Vec<Regex>,
+    boilerplate: regex::RegexSet,
     themes: ThemeDictionary,
     window: Window,
     entities: entities::EntityExtractor,
@@ -174,7 +172,7 @@ impl Analyser {
             };
             for (s, e) in sentences::split_sentences(paragraph, p.start_byte) {
                 let sentence = &text[s..e];
-                if self.boilerplate.iter().any(|b| b.is_match(sentence)) {
+                if crate::segment::is_boilerplate(&self.boilerplate, sentence) {
                     continue;
                 }
                 out.push(Sentence {

@@ -34,6 +34,8 @@ pub struct InputFile {
     pub path: PathBuf,
     /// Its document name: path relative to the input folder with `/`, or the file name.
     pub name: String,
+    /// Its size in bytes when found (0 if it could not be read), for batching and progress.
+    pub bytes: u64,
 }
 
 /// What [`discover`] found.
@@ -67,7 +69,8 @@ pub fn discover(inputs: &[PathBuf]) -> Result<Discovery, ConfigError> {
             });
         }
         by_name.insert(name.clone(), path.clone());
-        found.files.push(InputFile { path, name });
+        let bytes = std::fs::metadata(&path).map_or(0, |m| m.len());
+        found.files.push(InputFile { path, name, bytes });
         Ok(())
     };
     for input in inputs {

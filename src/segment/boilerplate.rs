@@ -5,12 +5,11 @@
 
 use std::collections::HashMap;
 
-use regex::Regex;
+use regex::RegexSet;
 
 /// True when `text` matches one of the boilerplate patterns.
-pub fn is_boilerplate(patterns: &[Regex], text: &str) -> bool {
-    let text = text.trim();
-    patterns.iter().any(|p| p.is_match(text))
+pub fn is_boilerplate(patterns: &RegexSet, text: &str) -> bool {
+    patterns.is_match(text.trim())
 }
 
 /// Short lines repeated in a document are site headers and navigation.
