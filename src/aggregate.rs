@@ -14,7 +14,7 @@ use crate::record::{Source, UnitAnalysis};
 use crate::stats;
 use crate::themes::ThemeDictionary;
 use crate::themes::collocations::{CollocationCounts, CollocationRow, collocation_rows};
-use crate::themes::cooccur::{WindowCounts, cooccurrence_rows};
+use crate::themes::cooccur::{CoocRow, WindowCounts, cooccurrence_rows};
 use crate::themes::patterns::{PatternRow, PatternStatsTable};
 
 /// One row of the `units` table.
@@ -117,7 +117,8 @@ pub struct ThemeGroupRow {
     pub keyness_g2: Option<f64>,
 }
 
-/// One row of `theme_cooccurrence`.
+/// One row of `theme_cooccurrence`: a group's pair of themes, by name, with its statistics
+/// (`stats.theme_a`/`theme_b` are dictionary indices; `a_total` belongs to `theme_a`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CooccurrenceRow {
     /// `organisation`, `country` or `corpus`.
@@ -128,26 +129,8 @@ pub struct CooccurrenceRow {
     pub theme_a: String,
     /// Second theme.
     pub theme_b: String,
-    /// Windows holding both.
-    pub both: u64,
-    /// Windows holding `theme_a`.
-    pub a_total: u64,
-    /// Windows holding `theme_b`.
-    pub b_total: u64,
-    /// All windows of the group.
-    pub windows: u64,
-    /// a_total × b_total / windows.
-    pub expected: f64,
-    /// both / (a_total + b_total − both).
-    pub jaccard: f64,
-    /// Normalised PMI in [−1, 1].
-    pub npmi: f64,
-    /// G² of the 2×2 table of windows.
-    pub g2: f64,
-    /// Chi-square (1 df) p-value of `g2`.
-    pub p_value: f64,
-    /// Benjamini–Hochberg adjusted p-value within the group.
-    pub p_adjusted: f64,
+    /// Window counts and association statistics.
+    pub stats: CoocRow,
 }
 
 /// One row of `collocations_by_organisation`.
@@ -427,29 +410,22 @@ impl Aggregator {
             for (group, counts) in groups {
                 let mut rows: Vec<CooccurrenceRow> = cooccurrence_rows(&counts.windows)
                     .into_iter()
-                    .map(|r| {
-                        let (a, b) = (names[r.theme_a as usize], names[r.theme_b as usize]);
+                    .map(|mut stats| {
+                        let (a, b) = (names[stats.theme_a as usize], names[stats.theme_b as usize]);
                         // Pairs are written with the alphabetically first theme as `theme_a`.
-                        let (theme_a, theme_b, a_total, b_total) = if a <= b {
-                            (a, b, r.a_total, r.b_total)
+                        let (theme_a, theme_b) = if a <= b {
+                            (a, b)
                         } else {
-                            (b, a, r.b_total, r.a_total)
+                            std::mem::swap(&mut stats.a_total, &mut stats.b_total);
+                            std::mem::swap(&mut stats.theme_a, &mut stats.theme_b);
+                            (b, a)
                         };
                         CooccurrenceRow {
                             scope,
                             group: group.clone(),
                             theme_a: theme_a.to_string(),
                             theme_b: theme_b.to_string(),
-                            both: r.both,
-                            a_total,
-                            b_total,
-                            windows: r.windows,
-                            expected: r.expected,
-                            jaccard: r.jaccard,
-                            npmi: r.npmi,
-                            g2: r.g2,
-                            p_value: r.p_value,
-                            p_adjusted: r.p_adjusted,
+                            stats,
                         }
                     })
                     .collect();

@@ -8,6 +8,9 @@ use polars::prelude::*;
 use crate::aggregate::{
     CollocationGroupRow, CooccurrenceRow, GroupTermRow, TermCountRow, ThemeGroupRow, UnitRow,
 };
+use crate::analyse::entities::Entity;
+use crate::analyse::figures::Figure;
+use crate::analyse::years::YearMention;
 use crate::themes::collocations::CollocationRow;
 use crate::themes::patterns::PatternRow;
 
@@ -45,72 +48,34 @@ pub mod names {
     pub const COLLOCATIONS_BY_ORGANISATION: &str = "collocations_by_organisation";
 }
 
-/// One row of the `entities` table.
+/// One row of the `entities` table: a unit's entity mention.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EntityRow {
     /// Unit.
     pub unit_id: String,
-    /// Sentence of the mention.
-    pub sentence_index: u32,
-    /// `PERSON`, `ORG` or `PLACE`.
-    pub entity_type: &'static str,
-    /// The mention as written.
-    pub text: String,
-    /// The canonical form shared by the mentions of one entity.
-    pub norm: String,
-    /// Byte span start.
-    pub start_byte: u64,
-    /// Byte span end.
-    pub end_byte: u64,
+    /// The mention.
+    pub entity: Entity,
 }
 
-/// One row of the `figures` table.
+/// One row of the `figures` table: a unit's figure with its sentence.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FigureRow {
     /// Unit.
     pub unit_id: String,
-    /// Sentence of the figure.
-    pub sentence_index: u32,
-    /// The number as written.
-    pub text: String,
-    /// Its value.
-    pub value: f64,
-    /// What it counts, lowercase.
-    pub counted: Option<String>,
-    /// The hedge word.
-    pub qualifier: Option<String>,
-    /// A percentage.
-    pub is_percent: bool,
-    /// The year the sentence (or the one before) states.
-    pub year: Option<i32>,
-    /// Byte span start.
-    pub start_byte: u64,
-    /// Byte span end.
-    pub end_byte: u64,
-    /// The sentence.
+    /// The figure.
+    pub figure: Figure,
+    /// The sentence holding it.
     pub sentence: String,
 }
 
-/// One row of the `years` table.
+/// One row of the `years` table: a unit's year mention with its sentence.
 #[derive(Debug, Clone, PartialEq)]
 pub struct YearRow {
     /// Unit.
     pub unit_id: String,
-    /// Sentence of the mention.
-    pub sentence_index: u32,
-    /// The year (the first of a range or decade).
-    pub year: i32,
-    /// The last year of a range or decade.
-    pub range_end: Option<i32>,
-    /// A decade ("the 1990s").
-    pub is_decade: bool,
-    /// The mention as written.
-    pub text: String,
-    /// Byte span start.
-    pub start_byte: u64,
-    /// Byte span end.
-    pub end_byte: u64,
-    /// The sentence.
+    /// The mention.
+    pub year: YearMention,
+    /// The sentence holding it.
     pub sentence: String,
 }
 
@@ -447,16 +412,16 @@ pub fn theme_cooccurrence(rows: &[CooccurrenceRow]) -> DataFrame {
             optional_strings("group", rows.iter().map(|r| r.group.as_deref())),
             strings("theme_a", rows.iter().map(|r| r.theme_a.as_str())),
             strings("theme_b", rows.iter().map(|r| r.theme_b.as_str())),
-            u64s("both", rows.iter().map(|r| r.both)),
-            u64s("a_total", rows.iter().map(|r| r.a_total)),
-            u64s("b_total", rows.iter().map(|r| r.b_total)),
-            u64s("windows", rows.iter().map(|r| r.windows)),
-            f64s("expected", rows.iter().map(|r| r.expected)),
-            f64s("jaccard", rows.iter().map(|r| r.jaccard)),
-            f64s("npmi", rows.iter().map(|r| r.npmi)),
-            f64s("g2", rows.iter().map(|r| r.g2)),
-            f64s("p_value", rows.iter().map(|r| r.p_value)),
-            f64s("p_adjusted", rows.iter().map(|r| r.p_adjusted)),
+            u64s("both", rows.iter().map(|r| r.stats.both)),
+            u64s("a_total", rows.iter().map(|r| r.stats.a_total)),
+            u64s("b_total", rows.iter().map(|r| r.stats.b_total)),
+            u64s("windows", rows.iter().map(|r| r.stats.windows)),
+            f64s("expected", rows.iter().map(|r| r.stats.expected)),
+            f64s("jaccard", rows.iter().map(|r| r.stats.jaccard)),
+            f64s("npmi", rows.iter().map(|r| r.stats.npmi)),
+            f64s("g2", rows.iter().map(|r| r.stats.g2)),
+            f64s("p_value", rows.iter().map(|r| r.stats.p_value)),
+            f64s("p_adjusted", rows.iter().map(|r| r.stats.p_adjusted)),
         ],
     )
 }
@@ -574,16 +539,22 @@ pub fn figures(rows: &[FigureRow]) -> DataFrame {
             strings("unit_id", rows.iter().map(|r| r.unit_id.as_str())),
             u64s(
                 "sentence_index",
-                rows.iter().map(|r| u64::from(r.sentence_index)),
+                rows.iter().map(|r| u64::from(r.figure.sentence_index)),
             ),
-            strings("text", rows.iter().map(|r| r.text.as_str())),
-            f64s("value", rows.iter().map(|r| r.value)),
-            optional_strings("counted", rows.iter().map(|r| r.counted.as_deref())),
-            optional_strings("qualifier", rows.iter().map(|r| r.qualifier.as_deref())),
-            bools("is_percent", rows.iter().map(|r| r.is_percent)),
-            optional_i64s("year", rows.iter().map(|r| r.year)),
-            u64s("start_byte", rows.iter().map(|r| r.start_byte)),
-            u64s("end_byte", rows.iter().map(|r| r.end_byte)),
+            strings("text", rows.iter().map(|r| r.figure.text.as_str())),
+            f64s("value", rows.iter().map(|r| r.figure.value)),
+            optional_strings("counted", rows.iter().map(|r| r.figure.counted.as_deref())),
+            optional_strings(
+                "qualifier",
+                rows.iter().map(|r| r.figure.qualifier.as_deref()),
+            ),
+            bools("is_percent", rows.iter().map(|r| r.figure.is_percent)),
+            optional_i64s("year", rows.iter().map(|r| r.figure.year)),
+            u64s(
+                "start_byte",
+                rows.iter().map(|r| r.figure.start_byte as u64),
+            ),
+            u64s("end_byte", rows.iter().map(|r| r.figure.end_byte as u64)),
             strings("sentence", rows.iter().map(|r| r.sentence.as_str())),
         ],
     )
@@ -609,17 +580,19 @@ pub fn years(rows: &[YearRow]) -> DataFrame {
             strings("unit_id", rows.iter().map(|r| r.unit_id.as_str())),
             u64s(
                 "sentence_index",
-                rows.iter().map(|r| u64::from(r.sentence_index)),
+                rows.iter().map(|r| u64::from(r.year.sentence_index)),
             ),
             Column::new(
                 "year".into(),
-                rows.iter().map(|r| i64::from(r.year)).collect::<Vec<i64>>(),
+                rows.iter()
+                    .map(|r| i64::from(r.year.year))
+                    .collect::<Vec<i64>>(),
             ),
-            optional_i64s("range_end", rows.iter().map(|r| r.range_end)),
-            bools("is_decade", rows.iter().map(|r| r.is_decade)),
-            strings("text", rows.iter().map(|r| r.text.as_str())),
-            u64s("start_byte", rows.iter().map(|r| r.start_byte)),
-            u64s("end_byte", rows.iter().map(|r| r.end_byte)),
+            optional_i64s("range_end", rows.iter().map(|r| r.year.range_end)),
+            bools("is_decade", rows.iter().map(|r| r.year.is_decade)),
+            strings("text", rows.iter().map(|r| r.year.text.as_str())),
+            u64s("start_byte", rows.iter().map(|r| r.year.start_byte as u64)),
+            u64s("end_byte", rows.iter().map(|r| r.year.end_byte as u64)),
             strings("sentence", rows.iter().map(|r| r.sentence.as_str())),
         ],
     )
@@ -643,13 +616,16 @@ pub fn entities(rows: &[EntityRow]) -> DataFrame {
             strings("unit_id", rows.iter().map(|r| r.unit_id.as_str())),
             u64s(
                 "sentence_index",
-                rows.iter().map(|r| u64::from(r.sentence_index)),
+                rows.iter().map(|r| u64::from(r.entity.sentence_index)),
             ),
-            strings("type", rows.iter().map(|r| r.entity_type)),
-            strings("text", rows.iter().map(|r| r.text.as_str())),
-            strings("norm", rows.iter().map(|r| r.norm.as_str())),
-            u64s("start_byte", rows.iter().map(|r| r.start_byte)),
-            u64s("end_byte", rows.iter().map(|r| r.end_byte)),
+            strings("type", rows.iter().map(|r| r.entity.entity_type.as_str())),
+            strings("text", rows.iter().map(|r| r.entity.text.as_str())),
+            strings("norm", rows.iter().map(|r| r.entity.norm.as_str())),
+            u64s(
+                "start_byte",
+                rows.iter().map(|r| r.entity.start_byte as u64),
+            ),
+            u64s("end_byte", rows.iter().map(|r| r.entity.end_byte as u64)),
         ],
     )
 }

@@ -4,7 +4,6 @@
 
 use std::path::Path;
 
-use crate::analyse::entities::Entity;
 use crate::config::Config;
 use crate::error::WriteError;
 use crate::record::UnitAnalysis;
@@ -89,38 +88,19 @@ impl UnitTables {
             .figures
             .extend(a.figures.iter().map(|f| FigureRow {
                 unit_id: unit_id.clone(),
-                sentence_index: f.sentence_index,
-                text: f.text.clone(),
-                value: f.value,
-                counted: f.counted.clone(),
-                qualifier: f.qualifier.clone(),
-                is_percent: f.is_percent,
-                year: f.year,
-                start_byte: f.start_byte as u64,
-                end_byte: f.end_byte as u64,
+                figure: f.clone(),
                 sentence: sentence_text(f.sentence_index),
             }));
         self.rows.years.extend(a.years.iter().map(|y| YearRow {
             unit_id: unit_id.clone(),
-            sentence_index: y.sentence_index,
-            year: y.year,
-            range_end: y.range_end,
-            is_decade: y.is_decade,
-            text: y.text.clone(),
-            start_byte: y.start_byte as u64,
-            end_byte: y.end_byte as u64,
+            year: y.clone(),
             sentence: sentence_text(y.sentence_index),
         }));
         self.rows
             .entities
-            .extend(a.entities.iter().map(|e: &Entity| EntityRow {
+            .extend(a.entities.iter().map(|e| EntityRow {
                 unit_id: unit_id.clone(),
-                sentence_index: e.sentence_index,
-                entity_type: e.entity_type.as_str(),
-                text: e.text.clone(),
-                norm: e.norm.clone(),
-                start_byte: e.start_byte as u64,
-                end_byte: e.end_byte as u64,
+                entity: e.clone(),
             }));
     }
 
