@@ -304,11 +304,6 @@ impl Segmenter {
         }
         (paragraphs, structural_count)
     }
-
-    /// The segmentation rules.
-    pub fn config(&self) -> &SegmentConfig {
-        &self.config
-    }
 }
 
 fn split_lines(text: &str) -> Vec<Line> {

@@ -23,8 +23,6 @@
 //! does not filter by stopword lists (the tokenizer's `is_content` decides) and does not
 //! stem.
 
-use std::collections::BTreeMap;
-
 use rustc_hash::FxHashMap;
 
 use crate::analyse::TokenRef;
@@ -277,24 +275,6 @@ pub fn collocation_rows(counts: &CollocationCounts, min_count: u64) -> Vec<Collo
     rows
 }
 
-/// Counts of the given phrases in each group's counts, for the "counts by organisation"
-/// columns: `result[phrase][group]`.
-pub fn counts_by_group<'a>(
-    phrases: impl IntoIterator<Item = &'a str>,
-    groups: &BTreeMap<String, CollocationCounts>,
-) -> BTreeMap<String, BTreeMap<String, u64>> {
-    phrases
-        .into_iter()
-        .map(|phrase| {
-            let by_group = groups
-                .iter()
-                .map(|(group, counts)| (group.clone(), counts.count(phrase)))
-                .collect();
-            (phrase.to_owned(), by_group)
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -407,9 +387,7 @@ mod tests {
         right.add_unit(b, &tokens(b, &["of"]));
         left.merge(&right);
         assert_eq!(left, whole);
-        let groups = BTreeMap::from([("a".to_owned(), right)]);
-        let by_group = counts_by_group(["forced labour"], &groups);
-        assert_eq!(by_group["forced labour"]["a"], 1);
+        assert_eq!(right.count("forced labour"), 1);
     }
 
     use proptest::prelude::*;
