@@ -1,5 +1,5 @@
-//! Benchmarks: the hot path (split sentences → tokenise → stem → count, one thread, English)
-//! and the whole `run` with 1 and 2 threads, reporting bytes
+//! Benchmarks: the hot path (split sentences → tokenise → stem → count, one thread, English),
+//! the whole `run` with 1 and 2 threads, and the merge of 4 shards' parts, reporting bytes
 //! throughput on the bench corpus built by `benches/make_corpus.sh` (real English prose shaped
 //! as interview newsletters). The corpus is built on first use into
 //! `target/bench-corpus/<MB>mb` (size from `THEMATA_BENCH_MB`, default 50).
@@ -15,9 +15,10 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use themata::analyse::language::Language;
 use themata::analyse::{Analyser, Workspace};
 use themata::config::Config;
-use themata::pipeline::{self, RunOptions, Silent};
+use themata::pipeline::{self, MergeOptions, RunOptions, Silent};
 use themata::record::{Document, DocumentMetadata};
 use themata::segment::Segmenter;
+use themata::shard::Shard;
 
 fn corpus() -> PathBuf {
     let mb: u64 = std::env::var("THEMATA_BENCH_MB")
@@ -109,6 +110,7 @@ fn benches(c: &mut Criterion) {
             config: None,
             formats: None,
             threads: Some(threads),
+            shard: None,
         };
         group.bench_function(format!("whole_run_{threads}_threads"), |b| {
             b.iter(|| {
@@ -118,6 +120,43 @@ fn benches(c: &mut Criterion) {
             })
         });
     }
+    group.finish();
+
+    // The merge of 4 parts (written once, outside the measurement): its cost over a single
+    // run is what splitting a corpus adds.
+    let parts = tempfile::tempdir().unwrap();
+    let part_dirs: Vec<PathBuf> = (0..4).map(|i| parts.path().join(i.to_string())).collect();
+    for (i, part) in part_dirs.iter().enumerate() {
+        let options = RunOptions {
+            inputs: vec![dir.clone()],
+            output: part.clone(),
+            config: None,
+            formats: None,
+            threads: Some(2),
+            shard: Some(Shard {
+                index: i as u32,
+                count: 4,
+            }),
+        };
+        pipeline::run(&options, &Silent).expect("a shard of the bench corpus runs");
+    }
+    let mut group = c.benchmark_group("merge");
+    group.sample_size(10);
+    group.throughput(Throughput::Bytes(bytes));
+    let out = tempfile::tempdir().unwrap();
+    let options = MergeOptions {
+        parts: part_dirs,
+        output: out.path().to_path_buf(),
+        formats: None,
+        threads: Some(2),
+    };
+    group.bench_function("merge_4_parts_2_threads", |b| {
+        b.iter(|| {
+            let summary = pipeline::merge(&options, &Silent).expect("the parts merge");
+            assert_eq!(summary.documents, docs.len());
+            summary.tokens
+        })
+    });
     group.finish();
 }
 

@@ -9,6 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
 
 use crate::record::{Source, UnitAnalysis};
 use crate::stats;
@@ -18,7 +19,7 @@ use crate::themes::cooccur::{CoocRow, WindowCounts, cooccurrence_rows};
 use crate::themes::patterns::{PatternRow, PatternStatsTable};
 
 /// One row of the `units` table.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UnitRow {
     /// `document#unit_index`.
     pub unit_id: String,
@@ -174,7 +175,7 @@ pub struct Aggregates {
 }
 
 /// Additive theme counts of one group.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 struct ThemeGroup {
     hits: BTreeMap<u16, u64>,
     sentences: BTreeMap<u16, u64>,
@@ -193,14 +194,30 @@ impl ThemeGroup {
         self.content_tokens += analysis.n_content_tokens;
         self.windows.merge(&analysis.windows);
     }
+
+    fn merge(&mut self, other: &ThemeGroup) {
+        for (&theme, &n) in &other.hits {
+            *self.hits.entry(theme).or_default() += n;
+        }
+        for (&theme, &n) in &other.sentences {
+            *self.sentences.entry(theme).or_default() += n;
+        }
+        self.n_sentences += other.n_sentences;
+        self.content_tokens += other.content_tokens;
+        self.windows.merge(&other.windows);
+    }
 }
 
 /// Accumulates units; [`Aggregator::finish`] computes the tables.
-#[derive(Debug, Default)]
+///
+/// Everything it holds is additive: the aggregators of disjoint sets of documents (shards)
+/// are serialised and summed with [`Aggregator::absorb`] into the one a single run builds.
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Aggregator {
     stem_ids: FxHashMap<Box<str>, u32>,
     stems: Vec<Box<str>>,
-    surfaces: FxHashMap<Box<str>, (u32, u64)>,
+    /// Occurrences of each surface form, by stem id.
+    surfaces: Vec<FxHashMap<Box<str>, u64>>,
     units: Vec<UnitRow>,
     /// (unit ordinal, stem id, count), in unit order.
     term_counts: Vec<(u32, u32, u32)>,
@@ -232,6 +249,27 @@ impl Aggregator {
         let id = self.stems.len() as u32;
         self.stems.push(stem.into());
         self.stem_ids.insert(stem.into(), id);
+        self.surfaces.push(FxHashMap::default());
+        id
+    }
+
+    fn organisation_id(&mut self, organisation: &Option<String>) -> u32 {
+        if let Some(&id) = self.organisation_ids.get(organisation) {
+            return id;
+        }
+        let id = self.organisations.len() as u32;
+        self.organisations.push(organisation.clone());
+        self.organisation_ids.insert(organisation.clone(), id);
+        id
+    }
+
+    fn phrase_id(&mut self, phrase: &str) -> u32 {
+        if let Some(&id) = self.phrase_ids.get(phrase) {
+            return id;
+        }
+        let id = self.phrases.len() as u32;
+        self.phrases.push(phrase.into());
+        self.phrase_ids.insert(phrase.into(), id);
         id
     }
 
@@ -262,11 +300,11 @@ impl Aggregator {
         for s in &analysis.surfaces {
             *per_stem.entry(s.stem.as_str()).or_default() += s.count;
             let id = self.stem_id(&s.stem);
-            match self.surfaces.get_mut(s.surface.as_str()) {
-                Some(entry) => entry.1 += u64::from(s.count),
+            let surfaces = &mut self.surfaces[id as usize];
+            match surfaces.get_mut(s.surface.as_str()) {
+                Some(n) => *n += u64::from(s.count),
                 None => {
-                    self.surfaces
-                        .insert(s.surface.as_str().into(), (id, u64::from(s.count)));
+                    surfaces.insert(s.surface.as_str().into(), u64::from(s.count));
                 }
             }
         }
@@ -295,35 +333,98 @@ impl Aggregator {
         self.themes_corpus.add(analysis, &per_theme);
         self.patterns.add_unit(&analysis.theme_hits);
         self.collocations.merge(&analysis.collocations);
-        let organisation = match self.organisation_ids.get(&unit.organisation) {
-            Some(&id) => id,
-            None => {
-                let id = self.organisations.len() as u32;
-                self.organisations.push(unit.organisation.clone());
-                self.organisation_ids.insert(unit.organisation.clone(), id);
-                id
-            }
-        };
+        let organisation = self.organisation_id(&unit.organisation);
         for (phrase, &n) in analysis
             .collocations
             .bigrams
             .iter()
             .chain(&analysis.collocations.trigrams)
         {
-            let phrase = match self.phrase_ids.get(phrase.as_str()) {
-                Some(&id) => id,
-                None => {
-                    let id = self.phrases.len() as u32;
-                    self.phrases.push(phrase.as_str().into());
-                    self.phrase_ids.insert(phrase.as_str().into(), id);
-                    id
-                }
-            };
+            let phrase = self.phrase_id(phrase);
             let count = self
                 .collocations_by_organisation
                 .entry((organisation, phrase))
                 .or_default();
             *count = count.saturating_add(u32::try_from(n).unwrap_or(u32::MAX));
+        }
+    }
+
+    /// Adds the units of another aggregator, built over other documents (another shard of
+    /// the corpus). Units are kept in (document, unit index) order, the order of a single
+    /// run over all the documents, so absorbing shards in any order gives the same tables.
+    pub fn absorb(&mut self, other: Aggregator) {
+        let stems: Vec<u32> = other.stems.iter().map(|s| self.stem_id(s)).collect();
+        for (id, surfaces) in other.surfaces.into_iter().enumerate() {
+            let into = &mut self.surfaces[stems[id] as usize];
+            for (surface, n) in surfaces {
+                *into.entry(surface).or_default() += n;
+            }
+        }
+        // Interleave the units of both by (document, unit index); both lists are in order.
+        let (mine, theirs) = (std::mem::take(&mut self.units), other.units);
+        let mut new_mine = Vec::with_capacity(mine.len());
+        let mut new_theirs = Vec::with_capacity(theirs.len());
+        let mut units = Vec::with_capacity(mine.len() + theirs.len());
+        let (mut a, mut b) = (mine.into_iter().peekable(), theirs.into_iter().peekable());
+        loop {
+            let take_mine = match (a.peek(), b.peek()) {
+                (Some(x), Some(y)) => (&x.document, x.unit_index) <= (&y.document, y.unit_index),
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => break,
+            };
+            let (unit, map) = if take_mine {
+                (a.next(), &mut new_mine)
+            } else {
+                (b.next(), &mut new_theirs)
+            };
+            map.push(units.len() as u32);
+            units.extend(unit);
+        }
+        self.units = units;
+        let mut term_counts: Vec<(u32, u32, u32)> = self
+            .term_counts
+            .iter()
+            .map(|&(u, s, c)| (new_mine[u as usize], s, c))
+            .chain(
+                other
+                    .term_counts
+                    .iter()
+                    .map(|&(u, s, c)| (new_theirs[u as usize], stems[s as usize], c)),
+            )
+            .collect();
+        // Stable: a unit's stems keep their (alphabetical) order.
+        term_counts.sort_by_key(|&(u, _, _)| u);
+        self.term_counts = term_counts;
+        for (into, from) in [
+            (
+                &mut self.themes_by_organisation,
+                &other.themes_by_organisation,
+            ),
+            (&mut self.themes_by_country, &other.themes_by_country),
+        ] {
+            for (group, counts) in from {
+                into.entry(group.clone()).or_default().merge(counts);
+            }
+        }
+        self.themes_corpus.merge(&other.themes_corpus);
+        self.patterns.merge(&other.patterns);
+        self.collocations.merge(&other.collocations);
+        let organisations: Vec<u32> = other
+            .organisations
+            .iter()
+            .map(|o| self.organisation_id(o))
+            .collect();
+        let phrases: Vec<u32> = other.phrases.iter().map(|p| self.phrase_id(p)).collect();
+        for ((organisation, phrase), n) in other.collocations_by_organisation {
+            let count = self
+                .collocations_by_organisation
+                .entry((
+                    organisations[organisation as usize],
+                    phrases[phrase as usize],
+                ))
+                .or_default();
+            *count = count.saturating_add(n);
         }
     }
 
@@ -335,21 +436,16 @@ impl Aggregator {
     /// Computes every table.
     pub fn finish(self, themes: &ThemeDictionary, collocation_min_count: u64) -> Aggregates {
         // Readable term: the most frequent surface form of each stem (ties: alphabetical).
-        let mut best: Vec<Option<(&str, u64)>> = vec![None; self.stems.len()];
-        for (surface, &(id, count)) in &self.surfaces {
-            let slot = &mut best[id as usize];
-            let better = match slot {
-                None => true,
-                Some((s, c)) => count > *c || (count == *c && &**surface < *s),
-            };
-            if better {
-                *slot = Some((surface, count));
-            }
-        }
-        let terms: Vec<&str> = best
+        let terms: Vec<&str> = self
+            .surfaces
             .iter()
             .zip(&self.stems)
-            .map(|(b, stem)| b.map_or(&**stem, |(s, _)| s))
+            .map(|(surfaces, stem)| {
+                surfaces
+                    .iter()
+                    .max_by(|(s1, c1), (s2, c2)| c1.cmp(c2).then_with(|| s2.cmp(s1)))
+                    .map_or(&**stem, |(s, _)| &**s)
+            })
             .collect();
 
         let (term_counts, (terms_by_organisation, terms_by_country)) = rayon::join(

@@ -100,6 +100,8 @@ pub struct Config {
     pub collocation_min_count: u64,
     /// The file the configuration came from, if any.
     pub source: Option<PathBuf>,
+    /// The text of that file (shards carry it to the merge, which rebuilds the configuration).
+    pub source_text: Option<String>,
     /// The configuration as TOML-compatible JSON, for the manifest.
     pub resolved: serde_json::Value,
 }
@@ -324,6 +326,7 @@ impl Config {
             window,
             collocation_min_count,
             source: path.map(Path::to_path_buf),
+            source_text: path.map(|_| text.to_string()),
             resolved,
         })
     }

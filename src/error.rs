@@ -135,6 +135,17 @@ pub enum Error {
     /// Output.
     #[error(transparent)]
     Write(#[from] WriteError),
+    /// A part folder given to `themata merge` is not usable.
+    #[error("`{path}`: {message}")]
+    Part {
+        /// The folder or file.
+        path: PathBuf,
+        /// What was expected and what was found.
+        message: String,
+    },
+    /// The part folders given to `themata merge` do not make a whole corpus.
+    #[error("{0}")]
+    Parts(String),
 }
 
 /// 1-based line number of byte `offset` in `text`.

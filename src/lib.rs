@@ -69,6 +69,7 @@ pub mod ingest;
 pub mod pipeline;
 pub mod record;
 pub mod segment;
+pub mod shard;
 pub mod stats;
 pub mod tables;
 pub mod themes;

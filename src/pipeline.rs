@@ -21,8 +21,11 @@ use crate::error::{ConfigError, Error, IngestError, WriteError};
 use crate::ingest::{self, Decoded, InputFile};
 use crate::record::{DocumentMetadata, UnitAnalysis};
 use crate::segment::Segmenter;
+use crate::shard::{
+    self, CorpusListing, InputRecord, Part, PartManifest, PartWriter, Problem, Shard,
+};
 use crate::tables::{self, names};
-use crate::unit_tables::UnitTables;
+use crate::unit_tables::{Rows, UnitTables};
 use crate::write::{self, WrittenTable};
 
 /// What to run.
@@ -38,6 +41,9 @@ pub struct RunOptions {
     pub formats: Option<Vec<Format>>,
     /// Worker threads (`None`: one per core).
     pub threads: Option<usize>,
+    /// Run only this shard of the corpus and write its part (for `themata merge`) instead
+    /// of the tables.
+    pub shard: Option<Shard>,
 }
 
 /// Receives what happens during a run. The library never prints: the CLI does, through this.
@@ -84,16 +90,6 @@ const BATCH_BYTES: u64 = 16 * 1024 * 1024;
 const BATCH_FILES: usize = 256;
 
 #[derive(Serialize)]
-struct InputRecord {
-    document: String,
-    path: PathBuf,
-    bytes: u64,
-    sha256: String,
-    encoding: &'static str,
-    units: usize,
-}
-
-#[derive(Serialize)]
 struct Manifest<'a> {
     themata_version: &'static str,
     started: String,
@@ -101,8 +97,11 @@ struct Manifest<'a> {
     threads: usize,
     configuration: serde_json::Value,
     configuration_file: Option<&'a Path>,
+    /// The part folders of a merge.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    merged_from: Option<&'a [PathBuf]>,
     inputs: &'a [InputRecord],
-    skipped: &'a [String],
+    skipped: &'a [&'a str],
     tables: &'a [WrittenTable],
     timings_seconds: BTreeMap<&'static str, f64>,
 }
@@ -121,28 +120,76 @@ pub fn load_config(options: &RunOptions, found: Option<&Path>) -> Result<Config,
         None => Config::builtin(),
     };
     if let Some(formats) = &options.formats {
-        let mut formats = formats.clone();
-        formats.sort();
-        formats.dedup();
-        config.formats = formats;
-        config.resolved["formats"] = serde_json::json!(
-            config
-                .formats
-                .iter()
-                .map(|f| f.extension())
-                .collect::<Vec<_>>()
-        );
+        config = with_formats(config, formats);
     }
     Ok(config)
 }
 
-/// Runs the whole pipeline.
+/// `config` writing `formats` instead of its own.
+fn with_formats(mut config: Config, formats: &[Format]) -> Config {
+    let mut formats = formats.to_vec();
+    formats.sort();
+    formats.dedup();
+    config.formats = formats;
+    config.resolved["formats"] = serde_json::json!(
+        config
+            .formats
+            .iter()
+            .map(|f| f.extension())
+            .collect::<Vec<_>>()
+    );
+    config
+}
+
+/// Where the per-unit rows of a run go: the tables themselves, or a shard's part.
+enum UnitSink {
+    Tables(Box<UnitTables>),
+    Part(PartWriter),
+}
+
+impl UnitSink {
+    fn push_document(&mut self, doc: &DocumentResult, config: &Config) -> Result<(), WriteError> {
+        match self {
+            UnitSink::Tables(tables) => {
+                for a in &doc.analyses {
+                    tables.push(&doc.text, a, config);
+                }
+                Ok(())
+            }
+            UnitSink::Part(part) => {
+                let mut rows = Rows::default();
+                for a in &doc.analyses {
+                    rows.add(&doc.text, a, config);
+                }
+                part.push_document(&doc.input.document, &rows)
+            }
+        }
+    }
+
+    fn flush(&mut self) -> Result<(), WriteError> {
+        match self {
+            UnitSink::Tables(tables) => tables.flush(),
+            UnitSink::Part(_) => Ok(()),
+        }
+    }
+}
+
+fn thread_pool(threads: Option<usize>) -> Result<(rayon::ThreadPool, usize), ConfigError> {
+    let threads = threads.unwrap_or_else(rayon::current_num_threads).max(1);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| ConfigError::Argument(format!("cannot start {threads} threads: {e}")))?;
+    Ok((pool, threads))
+}
+
+/// Runs the whole pipeline; with [`RunOptions::shard`], runs one shard and writes its part.
 pub fn run(options: &RunOptions, reporter: &dyn Reporter) -> Result<RunSummary, Error> {
     let started_at = SystemTime::now();
     let clock = Instant::now();
     let mut timings = BTreeMap::new();
 
-    let found = ingest::discover(&options.inputs)?;
+    let mut found = ingest::discover(&options.inputs)?;
     let config = load_config(options, found.config_file.as_deref())?;
     if config.formats.is_empty() {
         return Err(ConfigError::Argument(
@@ -151,35 +198,38 @@ pub fn run(options: &RunOptions, reporter: &dyn Reporter) -> Result<RunSummary, 
         .into());
     }
     write::prepare_output(&options.output)?;
-    let threads = options
-        .threads
-        .unwrap_or_else(rayon::current_num_threads)
-        .max(1);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| ConfigError::Argument(format!("cannot start {threads} threads: {e}")))?;
+    let (pool, threads) = thread_pool(options.threads)?;
 
-    let mut problems: Vec<String> = Vec::new();
-    let report = |problem: IngestError, problems: &mut Vec<String>| {
+    let mut problems: Vec<Problem> = Vec::new();
+    let report = |problem: IngestError, document: Option<&str>, problems: &mut Vec<Problem>| {
         reporter.problem(&problem);
-        problems.push(problem.to_string());
+        problems.push(Problem {
+            document: document.map(str::to_owned),
+            message: problem.to_string(),
+        });
     };
     for p in found.problems {
-        report(p, &mut problems);
+        report(p, None, &mut problems);
     }
     let metadata = read_all_metadata(&found.metadata_files, &found.files, |p| {
-        report(p, &mut problems)
+        report(p, None, &mut problems)
     });
     if found.files.is_empty() {
         return Err(ConfigError::NoInput.into());
+    }
+    let corpus = CorpusListing::of(&found.files);
+    if let Some(shard) = options.shard {
+        found.files.retain(|f| shard.owns(&f.name));
     }
     timings.insert("discover", clock.elapsed().as_secs_f64());
 
     let segmenter = Segmenter::new(config.segment.clone());
     let analyser = Analyser::new(&config);
     let mut aggregator = Aggregator::new();
-    let mut unit_tables = UnitTables::create(&options.output, &config)?;
+    let mut sink = match options.shard {
+        None => UnitSink::Tables(Box::new(UnitTables::create(&options.output, &config)?)),
+        Some(_) => UnitSink::Part(PartWriter::create(&options.output)?),
+    };
     let total: u64 = found.files.iter().map(|f| f.bytes).sum();
     let mut done = 0u64;
     let mut inputs = Vec::new();
@@ -195,165 +245,427 @@ pub fn run(options: &RunOptions, reporter: &dyn Reporter) -> Result<RunSummary, 
     };
     // Folding a batch into the aggregates and the streamed tables is sequential (unit order);
     // it runs while the next batch is analysed, so no core waits for it.
-    let mut consume =
-        |results: Vec<Result<DocumentResult, IngestError>>| -> Result<(), WriteError> {
-            if results.is_empty() {
-                return Ok(());
-            }
-            for result in results {
-                match result {
-                    Err(problem) => report(problem, &mut problems),
-                    Ok(doc) => {
-                        done += doc.input.bytes;
-                        for a in &doc.analyses {
-                            aggregator.add(a);
-                            tokens += a.n_tokens;
-                            unit_tables.push(&doc.text, a, &config);
-                        }
-                        inputs.push(doc.input);
+    let mut consume = |batch: &[InputFile],
+                       results: Vec<Result<DocumentResult, IngestError>>|
+     -> Result<(), WriteError> {
+        if results.is_empty() {
+            return Ok(());
+        }
+        for (file, result) in batch.iter().zip(results) {
+            match result {
+                Err(problem) => report(problem, Some(&file.name), &mut problems),
+                Ok(doc) => {
+                    done += doc.input.bytes;
+                    for a in &doc.analyses {
+                        aggregator.add(a);
+                        tokens += a.n_tokens;
                     }
+                    sink.push_document(&doc, &config)?;
+                    inputs.push(doc.input);
                 }
             }
-            unit_tables.flush()?;
-            reporter.progress(done, total);
-            Ok(())
-        };
-    let mut pending = Vec::new();
+        }
+        sink.flush()?;
+        reporter.progress(done, total);
+        Ok(())
+    };
+    let mut pending: (&[InputFile], Vec<_>) = (&[], Vec::new());
     for batch in batches(&found.files) {
         let previous = std::mem::take(&mut pending);
-        let (results, consumed) =
-            pool.install(|| rayon::join(|| analyse_batch(batch), || consume(previous)));
+        let (results, consumed) = pool
+            .install(|| rayon::join(|| analyse_batch(batch), || consume(previous.0, previous.1)));
         consumed?;
-        pending = results;
+        pending = (batch, results);
     }
-    consume(pending)?;
+    consume(pending.0, pending.1)?;
     timings.insert("analyse", analyse_clock.elapsed().as_secs_f64());
-    if inputs.is_empty() {
-        return Err(ConfigError::NoInput.into());
-    }
-
-    reporter.stage("aggregating");
-    let aggregate_clock = Instant::now();
     let units = aggregator.n_units();
-    let aggregates =
-        pool.install(|| aggregator.finish(&config.themes, config.collocation_min_count));
-    timings.insert("aggregate", aggregate_clock.elapsed().as_secs_f64());
 
-    reporter.stage("writing tables");
-    let write_clock = Instant::now();
-    let out = &options.output;
-    let formats = &config.formats;
-    let mut written = unit_tables.finish()?;
-    let a = &aggregates;
-    // The aggregated tables are laid out and written in parallel: each is independent.
-    type Build<'b> = Box<dyn Fn() -> polars::prelude::DataFrame + Send + Sync + 'b>;
-    let jobs: Vec<(&str, Build<'_>)> = vec![
-        (names::UNITS, Box::new(|| tables::units(&a.units))),
-        (
-            names::TERM_COUNTS,
-            Box::new(|| tables::term_counts(&a.term_counts)),
-        ),
-        (
-            names::TERMS_BY_ORGANISATION,
-            Box::new(|| tables::terms_by_group(&a.terms_by_organisation, "organisation", true)),
-        ),
-        (
-            names::TERMS_BY_COUNTRY,
-            Box::new(|| tables::terms_by_group(&a.terms_by_country, "country", false)),
-        ),
-        (
-            names::THEMES_BY_ORGANISATION,
-            Box::new(|| tables::themes_by_group(&a.themes_by_organisation, "organisation", true)),
-        ),
-        (
-            names::THEMES_BY_COUNTRY,
-            Box::new(|| tables::themes_by_group(&a.themes_by_country, "country", false)),
-        ),
-        (
-            names::THEME_COOCCURRENCE,
-            Box::new(|| tables::theme_cooccurrence(&a.theme_cooccurrence)),
-        ),
-        (
-            names::THEME_PATTERNS,
-            Box::new(|| tables::theme_patterns(&a.theme_patterns)),
-        ),
-        (
-            names::COLLOCATIONS,
-            Box::new(|| tables::collocations(&a.collocations)),
-        ),
-        (
-            names::COLLOCATIONS_BY_ORGANISATION,
-            Box::new(|| tables::collocations_by_organisation(&a.collocations_by_organisation)),
-        ),
-    ];
-    let results: Vec<Result<WrittenTable, WriteError>> = pool.install(|| {
-        jobs.par_iter()
-            .map(|(name, build)| write::write_table(out, name, &build(), formats))
-            .collect()
-    });
-    for result in results {
-        written.push(result?);
-    }
-    // The manifest lists tables in the contract's order.
-    let order = [
-        names::UNITS,
-        names::SENTENCES,
-        names::TERM_COUNTS,
-        names::TERMS_BY_ORGANISATION,
-        names::TERMS_BY_COUNTRY,
-        names::ENTITIES,
-        names::FIGURES,
-        names::YEARS,
-        names::THEME_HITS,
-        names::THEMES_BY_ORGANISATION,
-        names::THEMES_BY_COUNTRY,
-        names::THEME_COOCCURRENCE,
-        names::THEME_PATTERNS,
-        names::COLLOCATIONS,
-        names::COLLOCATIONS_BY_ORGANISATION,
-    ];
-    written.sort_by_key(|t| {
-        order
-            .iter()
-            .position(|&n| n == t.name)
-            .unwrap_or(order.len())
-    });
-    for table in &mut written {
-        for file in &mut table.files {
-            if let Some(name) = file.file_name() {
-                *file = PathBuf::from(name);
-            }
-        }
-    }
-    timings.insert("write", write_clock.elapsed().as_secs_f64());
-
-    let manifest = Manifest {
-        themata_version: env!("CARGO_PKG_VERSION"),
-        started: humantime::format_rfc3339_seconds(started_at).to_string(),
-        finished: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
+    let mut run = Finish {
+        output: &options.output,
+        config: &config,
+        pool: &pool,
         threads,
-        configuration: config.resolved.clone(),
-        configuration_file: config.source.as_deref(),
-        inputs: &inputs,
-        skipped: &problems,
-        tables: &written,
-        timings_seconds: timings,
+        started_at,
+        timings,
+        reporter,
     };
-    let json = serde_json::to_vec_pretty(&manifest).map_err(|e| WriteError::File {
-        path: out.join("manifest.json"),
-        message: e.to_string(),
-    })?;
-    write::write_atomic(&out.join("manifest.json"), &json)?;
-
+    let written = match (sink, options.shard) {
+        (UnitSink::Part(part), Some(shard)) => {
+            run.write_part(part, &aggregator, shard, corpus, &inputs, &problems, tokens)?;
+            Vec::new()
+        }
+        (UnitSink::Tables(tables), _) => {
+            if inputs.is_empty() {
+                return Err(ConfigError::NoInput.into());
+            }
+            run.write_tables(aggregator, *tables, &inputs, &problems, None)?
+        }
+        (UnitSink::Part(_), None) => unreachable!("a part is only written for a shard"),
+    };
     Ok(RunSummary {
         documents: inputs.len(),
         units,
         tokens,
         bytes: done,
-        problems,
+        problems: problems.into_iter().map(|p| p.message).collect(),
         tables: written,
         seconds: clock.elapsed().as_secs_f64(),
     })
+}
+
+/// What to merge.
+#[derive(Debug, Clone)]
+pub struct MergeOptions {
+    /// Part folders, one per shard.
+    pub parts: Vec<PathBuf>,
+    /// Output folder.
+    pub output: PathBuf,
+    /// Output formats, overriding the parts' configuration.
+    pub formats: Option<Vec<Format>>,
+    /// Worker threads (`None`: one per core).
+    pub threads: Option<usize>,
+}
+
+/// Per-unit rows are written in batches of about this many rows.
+const MERGE_BATCH_ROWS: usize = 1 << 18;
+
+/// Merges the parts of a sharded run into the tables a single run over the whole corpus
+/// writes: checks that the parts belong together and cover every shard once, sums their
+/// aggregates, interleaves their per-unit rows in document order, then computes the
+/// statistics that need the whole corpus.
+pub fn merge(options: &MergeOptions, reporter: &dyn Reporter) -> Result<RunSummary, Error> {
+    let started_at = SystemTime::now();
+    let clock = Instant::now();
+    let mut timings = BTreeMap::new();
+    let parts = options
+        .parts
+        .iter()
+        .map(|dir| Part::open(dir))
+        .collect::<Result<Vec<_>, _>>()?;
+    let parts = shard::check_parts(parts)?;
+    let first = &parts[0].manifest;
+    let mut config = match (&first.configuration_text, &first.configuration_file) {
+        (Some(text), Some(path)) => Config::parse(text, path)?,
+        _ => Config::builtin(),
+    };
+    let formats = options.formats.clone().unwrap_or_else(|| {
+        first.configuration["formats"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|f| f.as_str().and_then(Format::parse))
+            .collect()
+    });
+    config = with_formats(config, &formats);
+    if config.formats.is_empty() {
+        return Err(ConfigError::Argument(
+            "no output format (expected `parquet`, `csv` or both)".into(),
+        )
+        .into());
+    }
+    let mut inputs: Vec<InputRecord> = Vec::new();
+    let mut problems: Vec<Problem> = Vec::new();
+    for part in &parts {
+        inputs.extend(part.manifest.inputs.iter().cloned());
+        for p in &part.manifest.problems {
+            // Problems with the inputs as a whole were met by every task: keep one.
+            if p.document.is_some() || !problems.contains(p) {
+                problems.push(p.clone());
+            }
+        }
+    }
+    inputs.sort_by(|a, b| a.document.cmp(&b.document));
+    if let Some(pair) = inputs.windows(2).find(|w| w[0].document == w[1].document) {
+        return Err(Error::Parts(format!(
+            "document `{}` is in two parts (were the parts cut with different --shard counts?)",
+            pair[0].document
+        )));
+    }
+    if inputs.is_empty() {
+        return Err(ConfigError::NoInput.into());
+    }
+    // As in a single run: problems with the inputs as a whole first, then by document.
+    problems.sort_by(|a, b| {
+        a.document
+            .is_some()
+            .cmp(&b.document.is_some())
+            .then_with(|| a.document.cmp(&b.document))
+    });
+    write::prepare_output(&options.output)?;
+    let (pool, threads) = thread_pool(options.threads)?;
+    timings.insert("discover", clock.elapsed().as_secs_f64());
+
+    reporter.stage("merging parts");
+    let merge_clock = Instant::now();
+    let mut tables = UnitTables::create(&options.output, &config)?;
+    let (aggregator, rows) =
+        pool.install(|| rayon::join(|| merge_states(&parts), || merge_rows(&parts, &mut tables)));
+    let aggregator = aggregator?;
+    rows?;
+    timings.insert("merge", merge_clock.elapsed().as_secs_f64());
+    let units = aggregator.n_units();
+    let tokens = parts.iter().map(|p| p.manifest.tokens).sum();
+    let bytes = inputs.iter().map(|i| i.bytes).sum();
+
+    let mut run = Finish {
+        output: &options.output,
+        config: &config,
+        pool: &pool,
+        threads,
+        started_at,
+        timings,
+        reporter,
+    };
+    let dirs: Vec<PathBuf> = parts.iter().map(|p| p.dir.clone()).collect();
+    let written = run.write_tables(aggregator, tables, &inputs, &problems, Some(&dirs))?;
+    Ok(RunSummary {
+        documents: inputs.len(),
+        units,
+        tokens,
+        bytes,
+        problems: problems.into_iter().map(|p| p.message).collect(),
+        tables: written,
+        seconds: clock.elapsed().as_secs_f64(),
+    })
+}
+
+/// Sums the parts' aggregates, reading the next part while the previous one is added.
+fn merge_states(parts: &[Part]) -> Result<Aggregator, Error> {
+    let mut merged = Aggregator::new();
+    let mut next = parts.first().map(Part::state);
+    for i in 0..parts.len() {
+        let current = next.take().expect("read ahead")?;
+        let (following, ()) = rayon::join(
+            || parts.get(i + 1).map(Part::state),
+            || merged.absorb(current),
+        );
+        next = following;
+    }
+    Ok(merged)
+}
+
+/// Writes the parts' per-unit rows in document order: every part's frames are in document
+/// order, so the smallest next document of all parts comes next.
+fn merge_rows(parts: &[Part], tables: &mut UnitTables) -> Result<(), Error> {
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+    let mut readers = parts
+        .iter()
+        .map(Part::rows)
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut heads: Vec<Option<Rows>> = Vec::with_capacity(readers.len());
+    let mut heap = BinaryHeap::new();
+    for (i, reader) in readers.iter_mut().enumerate() {
+        heads.push(match reader.next().transpose()? {
+            Some((document, rows)) => {
+                heap.push(Reverse((document, i)));
+                Some(rows)
+            }
+            None => None,
+        });
+    }
+    while let Some(Reverse((_, i))) = heap.pop() {
+        if let Some(rows) = heads[i].take() {
+            tables.push_rows(rows);
+        }
+        if let Some((document, rows)) = readers[i].next().transpose()? {
+            heap.push(Reverse((document, i)));
+            heads[i] = Some(rows);
+        }
+        if tables.pending() >= MERGE_BATCH_ROWS {
+            tables.flush()?;
+        }
+    }
+    tables.flush()?;
+    Ok(())
+}
+
+/// The end of a run or a merge: aggregates to tables, or a shard's part, and the manifest.
+struct Finish<'a> {
+    output: &'a Path,
+    config: &'a Config,
+    pool: &'a rayon::ThreadPool,
+    threads: usize,
+    started_at: SystemTime,
+    timings: BTreeMap<&'static str, f64>,
+    reporter: &'a dyn Reporter,
+}
+
+impl Finish<'_> {
+    #[allow(clippy::too_many_arguments)]
+    fn write_part(
+        &mut self,
+        part: PartWriter,
+        aggregator: &Aggregator,
+        shard: Shard,
+        corpus: CorpusListing,
+        inputs: &[InputRecord],
+        problems: &[Problem],
+        tokens: u64,
+    ) -> Result<(), Error> {
+        self.reporter.stage("writing the part");
+        let write_clock = Instant::now();
+        let mut manifest = PartManifest {
+            format: shard::PART_FORMAT.into(),
+            format_version: shard::PART_FORMAT_VERSION,
+            themata_version: env!("CARGO_PKG_VERSION").into(),
+            shard,
+            corpus,
+            configuration: self.config.resolved.clone(),
+            configuration_file: self.config.source.clone(),
+            configuration_text: self.config.source_text.clone(),
+            inputs: inputs.to_vec(),
+            problems: problems.to_vec(),
+            units: aggregator.n_units() as u64,
+            tokens,
+            state_bytes: 0,
+            rows_bytes: 0,
+            started: humantime::format_rfc3339_seconds(self.started_at).to_string(),
+            finished: String::new(),
+            timings_seconds: BTreeMap::new(),
+        };
+        self.timings
+            .insert("write", write_clock.elapsed().as_secs_f64());
+        manifest.timings_seconds = self
+            .timings
+            .iter()
+            .map(|(k, v)| (k.to_string(), *v))
+            .collect();
+        manifest.finished = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
+        part.finish(aggregator, &mut manifest)?;
+        Ok(())
+    }
+
+    fn write_tables(
+        &mut self,
+        aggregator: Aggregator,
+        unit_tables: UnitTables,
+        inputs: &[InputRecord],
+        problems: &[Problem],
+        parts: Option<&[PathBuf]>,
+    ) -> Result<Vec<WrittenTable>, Error> {
+        let config = self.config;
+        self.reporter.stage("aggregating");
+        let aggregate_clock = Instant::now();
+        let aggregates = self
+            .pool
+            .install(|| aggregator.finish(&config.themes, config.collocation_min_count));
+        self.timings
+            .insert("aggregate", aggregate_clock.elapsed().as_secs_f64());
+
+        self.reporter.stage("writing tables");
+        let write_clock = Instant::now();
+        let out = self.output;
+        let formats = &config.formats;
+        let mut written = unit_tables.finish()?;
+        let a = &aggregates;
+        // The aggregated tables are laid out and written in parallel: each is independent.
+        type Build<'b> = Box<dyn Fn() -> polars::prelude::DataFrame + Send + Sync + 'b>;
+        let jobs: Vec<(&str, Build<'_>)> = vec![
+            (names::UNITS, Box::new(|| tables::units(&a.units))),
+            (
+                names::TERM_COUNTS,
+                Box::new(|| tables::term_counts(&a.term_counts)),
+            ),
+            (
+                names::TERMS_BY_ORGANISATION,
+                Box::new(|| tables::terms_by_group(&a.terms_by_organisation, "organisation", true)),
+            ),
+            (
+                names::TERMS_BY_COUNTRY,
+                Box::new(|| tables::terms_by_group(&a.terms_by_country, "country", false)),
+            ),
+            (
+                names::THEMES_BY_ORGANISATION,
+                Box::new(|| {
+                    tables::themes_by_group(&a.themes_by_organisation, "organisation", true)
+                }),
+            ),
+            (
+                names::THEMES_BY_COUNTRY,
+                Box::new(|| tables::themes_by_group(&a.themes_by_country, "country", false)),
+            ),
+            (
+                names::THEME_COOCCURRENCE,
+                Box::new(|| tables::theme_cooccurrence(&a.theme_cooccurrence)),
+            ),
+            (
+                names::THEME_PATTERNS,
+                Box::new(|| tables::theme_patterns(&a.theme_patterns)),
+            ),
+            (
+                names::COLLOCATIONS,
+                Box::new(|| tables::collocations(&a.collocations)),
+            ),
+            (
+                names::COLLOCATIONS_BY_ORGANISATION,
+                Box::new(|| tables::collocations_by_organisation(&a.collocations_by_organisation)),
+            ),
+        ];
+        let results: Vec<Result<WrittenTable, WriteError>> = self.pool.install(|| {
+            jobs.par_iter()
+                .map(|(name, build)| write::write_table(out, name, &build(), formats))
+                .collect()
+        });
+        for result in results {
+            written.push(result?);
+        }
+        // The manifest lists tables in the contract's order.
+        let order = [
+            names::UNITS,
+            names::SENTENCES,
+            names::TERM_COUNTS,
+            names::TERMS_BY_ORGANISATION,
+            names::TERMS_BY_COUNTRY,
+            names::ENTITIES,
+            names::FIGURES,
+            names::YEARS,
+            names::THEME_HITS,
+            names::THEMES_BY_ORGANISATION,
+            names::THEMES_BY_COUNTRY,
+            names::THEME_COOCCURRENCE,
+            names::THEME_PATTERNS,
+            names::COLLOCATIONS,
+            names::COLLOCATIONS_BY_ORGANISATION,
+        ];
+        written.sort_by_key(|t| {
+            order
+                .iter()
+                .position(|&n| n == t.name)
+                .unwrap_or(order.len())
+        });
+        for table in &mut written {
+            for file in &mut table.files {
+                if let Some(name) = file.file_name() {
+                    *file = PathBuf::from(name);
+                }
+            }
+        }
+        self.timings
+            .insert("write", write_clock.elapsed().as_secs_f64());
+
+        let skipped: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
+        let manifest = Manifest {
+            themata_version: env!("CARGO_PKG_VERSION"),
+            started: humantime::format_rfc3339_seconds(self.started_at).to_string(),
+            finished: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
+            threads: self.threads,
+            configuration: config.resolved.clone(),
+            configuration_file: config.source.as_deref(),
+            merged_from: parts,
+            inputs,
+            skipped: &skipped,
+            tables: &written,
+            timings_seconds: self.timings.clone(),
+        };
+        let json = serde_json::to_vec_pretty(&manifest).map_err(|e| WriteError::File {
+            path: out.join("manifest.json"),
+            message: e.to_string(),
+        })?;
+        write::write_atomic(&out.join("manifest.json"), &json)?;
+        Ok(written)
+    }
 }
 
 /// Splits the files into batches of bounded size, in order.
@@ -400,7 +712,7 @@ fn analyse_document(
             path: document.path.clone(),
             bytes,
             sha256,
-            encoding,
+            encoding: encoding.to_string(),
             units: analyses.len(),
         },
         text: document.text,

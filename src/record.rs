@@ -38,7 +38,9 @@ pub struct DocumentMetadata {
 
 /// Where a unit's organisation or country came from (`units.organisation_source`,
 /// `units.country_source`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Source {
     /// `metadata.csv`.
     Metadata,
@@ -69,7 +71,9 @@ impl Source {
 }
 
 /// The role of a paragraph (and of its sentences).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Role {
     /// The interviewer's question.
     Question,

@@ -11,6 +11,7 @@ use crate::aggregate::{
 use crate::analyse::entities::Entity;
 use crate::analyse::figures::Figure;
 use crate::analyse::years::YearMention;
+use crate::record::Role;
 use crate::themes::collocations::CollocationRow;
 use crate::themes::patterns::PatternRow;
 
@@ -49,7 +50,7 @@ pub mod names {
 }
 
 /// One row of the `entities` table: a unit's entity mention.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EntityRow {
     /// Unit.
     pub unit_id: String,
@@ -58,7 +59,7 @@ pub struct EntityRow {
 }
 
 /// One row of the `figures` table: a unit's figure with its sentence.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FigureRow {
     /// Unit.
     pub unit_id: String,
@@ -69,7 +70,7 @@ pub struct FigureRow {
 }
 
 /// One row of the `years` table: a unit's year mention with its sentence.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct YearRow {
     /// Unit.
     pub unit_id: String,
@@ -80,7 +81,7 @@ pub struct YearRow {
 }
 
 /// One row of the `theme_hits` table.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ThemeHitRow {
     /// Unit.
     pub unit_id: String,
@@ -99,14 +100,14 @@ pub struct ThemeHitRow {
 }
 
 /// One row of the `sentences` table.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SentenceRow {
     /// Unit.
     pub unit_id: String,
     /// 0-based index in the unit.
     pub sentence_index: u32,
     /// `question`, `answer` or `text`.
-    pub role: &'static str,
+    pub role: Role,
     /// Byte span start in the document.
     pub start_byte: u64,
     /// Byte span end in the document.
@@ -238,7 +239,7 @@ pub fn sentences(rows: &[SentenceRow]) -> DataFrame {
                 "sentence_index",
                 rows.iter().map(|r| u64::from(r.sentence_index)),
             ),
-            strings("role", rows.iter().map(|r| r.role)),
+            strings("role", rows.iter().map(|r| r.role.as_str())),
             u64s("start_byte", rows.iter().map(|r| r.start_byte)),
             u64s("end_byte", rows.iter().map(|r| r.end_byte)),
             strings("text", rows.iter().map(|r| r.text.as_str())),

@@ -55,7 +55,8 @@ pub struct TableSink {
     csv: Option<Pending<polars::io::csv::write::BatchedWriter<BufWriter<File>>>>,
 }
 
-fn temp_in(dir: &Path, target: &Path) -> Result<(File, TempPath), WriteError> {
+/// A temporary file in `dir` for `target`, readable by others once renamed into place.
+pub(crate) fn temp_in(dir: &Path, target: &Path) -> Result<(File, TempPath), WriteError> {
     let mut builder = tempfile::Builder::new();
     builder.prefix(".themata-").suffix(".partial");
     // Tables are for sharing: readable by others, like any file the user writes (the umask

@@ -689,3 +689,150 @@ fn theme_dictionary_commands_and_errors() {
         run.stderr
     );
 }
+
+/// Runs every shard of `n` over `input` into `parts/<n>/<i>`, then merges them (naming the
+/// parts in reverse order) into `merged-<n>`; returns the merge.
+fn shard_and_merge(dir: &Path, input: &str, n: u32, extra: &[&str]) -> Run {
+    let mut parts = Vec::new();
+    for i in 0..n {
+        let part = format!("parts/{n}/{i}");
+        let shard = format!("{i}/{n}");
+        let mut args = vec!["run", input, "-q", "--shard", &shard, "-o", &part];
+        args.extend(extra);
+        let run = themata(dir, &args);
+        assert!(run.code <= 1, "shard {shard}: {}", run.stderr);
+        assert!(
+            csvs(&dir.join(&part)).is_empty(),
+            "a part holds no final tables"
+        );
+        parts.push(part);
+    }
+    parts.reverse();
+    let output = format!("merged-{n}");
+    let mut args = vec!["merge", "-o", &output];
+    args.extend(parts.iter().map(String::as_str));
+    args.extend(extra);
+    themata(dir, &args)
+}
+
+#[test]
+fn merged_shards_equal_the_single_run_for_any_shard_count() {
+    let dir = sample_dir();
+    write(&dir.path().join("input/b/informe.txt"), SPANISH);
+    write(
+        &dir.path().join("input/a.md"),
+        "Interview with Jo Lee of Safe Home Network\n\nWhat do you do?\n\nWe shelter migrant workers in Manila.\n",
+    );
+    write(&dir.path().join("input/empty.txt"), "");
+    let single = themata(dir.path(), &["run", "input", "-q", "-o", "single"]);
+    assert_eq!(
+        single.code, 1,
+        "the empty file is skipped: {}",
+        single.stderr
+    );
+    let expected = csvs(&dir.path().join("single"));
+    assert_eq!(expected.len(), 15);
+    // 1 shard, fewer shards than documents, as many, and more (empty shards).
+    for n in [1, 2, 4, 7] {
+        let merge = shard_and_merge(dir.path(), "input", n, &[]);
+        assert_eq!(
+            merge.code, 1,
+            "the skipped file is reported: {}",
+            merge.stderr
+        );
+        let merged = csvs(&dir.path().join(format!("merged-{n}")));
+        for (name, bytes) in &expected {
+            assert!(
+                merged.get(name) == Some(bytes),
+                "{n} shards: {name} differs from the single run"
+            );
+        }
+        assert_eq!(merged.len(), expected.len());
+        let manifest: serde_json::Value = serde_json::from_slice(
+            &fs::read(dir.path().join(format!("merged-{n}/manifest.json"))).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(manifest["inputs"].as_array().unwrap().len(), 3);
+        assert_eq!(
+            manifest["merged_from"].as_array().unwrap().len(),
+            n as usize
+        );
+        assert_eq!(
+            manifest["skipped"],
+            serde_json::json!(["`input/empty.txt`: empty file (expected text)"]),
+            "the problem is listed once"
+        );
+    }
+}
+
+#[test]
+fn merge_names_a_missing_duplicated_or_foreign_part() {
+    let dir = sample_dir();
+    write(&dir.path().join("input/b/informe.txt"), SPANISH);
+    write(&dir.path().join("other.toml"), "language = \"en\"\n");
+    let shard = |i: u32, n: u32, out: &str, extra: &[&str]| {
+        let s = format!("{i}/{n}");
+        let mut args = vec!["run", "input", "-q", "--shard", &s, "-o", out];
+        args.extend(extra);
+        assert_eq!(themata(dir.path(), &args).code, 0);
+    };
+    for i in 0..3 {
+        shard(i, 3, &format!("p/{i}"), &[]);
+    }
+    shard(1, 3, "foreign", &["--config", "other.toml"]);
+    shard(1, 2, "half", &[]);
+    fs::create_dir_all(dir.path().join("unfinished")).unwrap();
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &["p/0", "p/2"],
+            "themata: error: shard(s) 1 of 3 missing (pass one part folder for each shard 0..2)",
+        ),
+        (
+            &["p/0", "p/1", "p/2", "p/1"],
+            "themata: error: `p/1`: shard 1/3 is given twice (also as `p/1`)",
+        ),
+        (
+            &["p/0", "foreign", "p/2"],
+            "themata: error: `foreign`: made with another configuration than `p/0` (`language` differs)",
+        ),
+        (
+            &["p/0", "half", "p/2"],
+            "themata: error: `half`: shard 1/2, but `p/0` is shard 0/3 (all parts must come from the same --shard I/N split)",
+        ),
+        (
+            &["p/0", "p/1", "p/2", "unfinished"],
+            "themata: error: `unfinished`: not a finished part: no part.json (did its `themata run --shard` task finish?)",
+        ),
+    ];
+    for (parts, expected) in cases {
+        let mut args = vec!["merge", "-o", "out"];
+        args.extend(parts);
+        let run = themata(dir.path(), &args);
+        assert_eq!(run.code, 2, "{parts:?}: {}", run.stderr);
+        assert_eq!(run.stderr.trim(), expected, "{parts:?}");
+        assert!(!dir.path().join("out").exists(), "nothing is written");
+    }
+    // A part copied incompletely is named with its file.
+    let state = dir.path().join("p/2/state.bin");
+    let bytes = fs::read(&state).unwrap();
+    fs::write(&state, &bytes[..bytes.len() / 2]).unwrap();
+    let run = themata(dir.path(), &["merge", "p/0", "p/1", "p/2", "-o", "out"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.starts_with(&format!(
+            "themata: error: `p/2/state.bin`: {} bytes, part.json says {}",
+            bytes.len() / 2,
+            bytes.len()
+        )),
+        "{}",
+        run.stderr
+    );
+    // A shard argument out of range is refused before any work.
+    let run = themata(dir.path(), &["run", "input", "--shard", "3/3"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("expected I/N with 0 <= I < N"),
+        "{}",
+        run.stderr
+    );
+}

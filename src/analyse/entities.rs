@@ -35,7 +35,9 @@ use crate::gazetteer::{Gazetteer, PlaceKind};
 const GIVEN_NAMES_TXT: &str = include_str!("../../data/gazetteer/given_names.txt");
 
 /// The type of a named entity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum EntityType {
     /// A named person ("Betty Pedraza Lozano", "Renu").
     Person,
@@ -58,7 +60,7 @@ impl EntityType {
 
 /// One entity mention. Invariant: `&document[start_byte..end_byte] == text`, on char
 /// boundaries, within the sentence `sentence_index`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Entity {
     /// 0-based index of the sentence within its unit.
     pub sentence_index: u32,

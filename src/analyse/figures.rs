@@ -74,7 +74,7 @@ use super::years::{
 /// One figure: a number with what it counts.
 ///
 /// Invariant: `&document[start_byte..end_byte] == text`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Figure {
     /// Index of the sentence within its unit ([`SentenceRef::index`]).
     pub sentence_index: u32,

@@ -39,7 +39,7 @@ pub const MAX_YEAR: i32 = 2100;
 /// One year mention (a year, a range of years or a decade) in a sentence.
 ///
 /// Invariant: `&document[start_byte..end_byte] == text`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct YearMention {
     /// Index of the sentence within its unit ([`SentenceRef::index`]).
     pub sentence_index: u32,

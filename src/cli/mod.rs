@@ -9,6 +9,7 @@
 )]
 
 mod init;
+mod merge;
 mod run;
 mod themes;
 
@@ -38,8 +39,10 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Analyse interviews and write the tables.
+    /// Analyse interviews and write the tables (or, with --shard, one part of them).
     Run(run::RunArgs),
+    /// Merge the parts of a sharded run (`themata run --shard I/N`) into the tables.
+    Merge(merge::MergeArgs),
     /// Print the active theme dictionary (built-in, or as changed by a themata.toml).
     Themes(themes::ThemesArgs),
     /// Write a starter themata.toml with the built-in dictionary and every setting, commented.
@@ -63,6 +66,7 @@ pub fn main() -> ExitCode {
     };
     let code = match cli.command {
         Command::Run(args) => run::run(args),
+        Command::Merge(args) => merge::run(args),
         Command::Themes(args) => themes::run(args),
         Command::Init(args) => init::run(args),
     };

@@ -1,7 +1,7 @@
 //! `themata run`: analyse the inputs and write the tables.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -10,15 +10,17 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::{EXIT_CLEAN, EXIT_FATAL, EXIT_SKIPPED};
 use crate::config::Format;
-use crate::error::IngestError;
-use crate::pipeline::{self, Reporter, RunOptions};
+use crate::error::{Error, IngestError};
+use crate::pipeline::{self, Reporter, RunOptions, RunSummary};
+use crate::shard::Shard;
 
 /// Arguments of `themata run`.
 #[derive(Debug, Args)]
 #[command(
     after_help = "Examples:\n  themata run                          # input/ -> output/\n  \
 themata run interviews/ -o tables/ --format csv\n  \
-themata run 'reports/*.txt' extra.html --threads 1 --quiet"
+themata run 'reports/*.txt' extra.html --threads 1 --quiet\n  \
+themata run corpus/ --shard 2/8 -o parts/2   # one of 8 tasks; then `themata merge parts/*`"
 )]
 pub struct RunArgs {
     /// Input folders, files or globs. Folders are read recursively for .txt, .md and .html
@@ -37,17 +39,22 @@ pub struct RunArgs {
     /// Worker threads (default: one per core). `--threads 1` runs sequentially.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     threads: Option<u16>,
+    /// Run only shard I of N (0-based) and write a part for `themata merge` instead of the
+    /// tables. Documents are split by a hash of their name, so N tasks (a Slurm job array)
+    /// agree without talking to each other.
+    #[arg(long, value_name = "I/N")]
+    shard: Option<Shard>,
     /// No progress bar and no summary; problems are still reported.
     #[arg(short, long)]
     quiet: bool,
 }
 
-fn parse_format(text: &str) -> Result<Format, String> {
+pub(super) fn parse_format(text: &str) -> Result<Format, String> {
     Format::parse(text).ok_or_else(|| format!("expected `parquet` or `csv`, found `{text}`"))
 }
 
 /// Prints problems and drives the progress bar.
-struct Terminal {
+pub(super) struct Terminal {
     bar: ProgressBar,
     started: Instant,
     show_bar: bool,
@@ -87,6 +94,74 @@ impl Reporter for Terminal {
     }
 }
 
+impl Terminal {
+    /// A reporter for the terminal: a progress bar unless `quiet` or stderr is not one.
+    pub(super) fn new(quiet: bool) -> Terminal {
+        let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::hidden());
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner} analysing [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta})",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        Terminal {
+            bar,
+            started: Instant::now(),
+            show_bar: !quiet && std::io::stderr().is_terminal(),
+            shown: Mutex::new(false),
+        }
+    }
+
+    /// Ends the display and prints the outcome; returns the exit code.
+    pub(super) fn finish(
+        &self,
+        result: Result<RunSummary, Error>,
+        output: &Path,
+        shard: Option<Shard>,
+        quiet: bool,
+    ) -> u8 {
+        self.bar.finish_and_clear();
+        let summary = match result {
+            Ok(summary) => summary,
+            Err(e) => {
+                eprintln!("themata: error: {e}");
+                return EXIT_FATAL;
+            }
+        };
+        if !quiet {
+            let what = match shard {
+                Some(shard) => format!("part {shard} in `{}`", output.display()),
+                None => {
+                    let tables: Vec<&str> =
+                        summary.tables.iter().map(|t| t.name.as_str()).collect();
+                    format!(
+                        "{} tables in `{}` ({})",
+                        tables.len(),
+                        output.display(),
+                        tables.join(", ")
+                    )
+                }
+            };
+            eprintln!(
+                "themata: {} documents, {} units, {} tokens -> {what} in {:.1} s",
+                summary.documents, summary.units, summary.tokens, summary.seconds,
+            );
+        }
+        if summary.problems.is_empty() {
+            EXIT_CLEAN
+        } else {
+            if !quiet {
+                eprintln!(
+                    "themata: {} input problem(s), listed above and in the manifest",
+                    summary.problems.len()
+                );
+            }
+            EXIT_SKIPPED
+        }
+    }
+}
+
 /// Runs `themata run`; returns the exit code.
 pub fn run(args: RunArgs) -> u8 {
     let options = RunOptions {
@@ -95,53 +170,9 @@ pub fn run(args: RunArgs) -> u8 {
         config: args.config,
         formats: args.format,
         threads: args.threads.map(usize::from),
+        shard: args.shard,
     };
-    let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::hidden());
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{spinner} analysing [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta})",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_bar())
-        .progress_chars("=> "),
-    );
-    let terminal = Terminal {
-        bar,
-        started: Instant::now(),
-        show_bar: !args.quiet && std::io::stderr().is_terminal(),
-        shown: Mutex::new(false),
-    };
-    match pipeline::run(&options, &terminal) {
-        Ok(summary) => {
-            terminal.bar.finish_and_clear();
-            if !args.quiet {
-                let tables: Vec<&str> = summary.tables.iter().map(|t| t.name.as_str()).collect();
-                eprintln!(
-                    "themata: {} documents, {} units, {} tokens -> {} tables in `{}` ({}) in {:.1} s",
-                    summary.documents,
-                    summary.units,
-                    summary.tokens,
-                    tables.len(),
-                    options.output.display(),
-                    tables.join(", "),
-                    summary.seconds,
-                );
-            }
-            if summary.problems.is_empty() {
-                EXIT_CLEAN
-            } else {
-                if !args.quiet {
-                    eprintln!(
-                        "themata: {} input problem(s), listed above and in manifest.json",
-                        summary.problems.len()
-                    );
-                }
-                EXIT_SKIPPED
-            }
-        }
-        Err(e) => {
-            terminal.bar.finish_and_clear();
-            eprintln!("themata: error: {e}");
-            EXIT_FATAL
-        }
-    }
+    let terminal = Terminal::new(args.quiet);
+    let result = pipeline::run(&options, &terminal);
+    terminal.finish(result, &options.output, options.shard, args.quiet)
 }

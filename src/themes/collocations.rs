@@ -29,7 +29,7 @@ use crate::analyse::TokenRef;
 use crate::stats::g2_2x2;
 
 /// Additive n-gram counts. All maps are keyed by token norms joined by one space.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CollocationCounts {
     /// Content tokens counted.
     pub content_tokens: u64,

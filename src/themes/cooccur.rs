@@ -100,7 +100,7 @@ pub fn window_themes(tokens: &[TokenRef<'_>], hits: &[ThemeHit], window: Window)
 
 /// Additive window counts of a group: summing the counts of two disjoint sets of units gives
 /// the counts of their union, so shards merge with [`WindowCounts::merge`].
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct WindowCounts {
     /// Number of windows.
     pub windows: u64,

@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 use super::{ThemeDictionary, ThemeHit};
 
 /// Additive statistics of one (theme, pattern).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatternStats {
     /// Hits of the pattern.
     pub hits: u64,
@@ -46,7 +46,7 @@ impl PatternStats {
 }
 
 /// [`PatternStats`] of every (theme, pattern) that matched.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatternStatsTable {
     /// Statistics by `(theme, pattern)` indices.
     pub by_pattern: BTreeMap<(u16, u16), PatternStats>,
