@@ -7,6 +7,7 @@
 //! is computed at the end, so shards of a corpus can be summed before the statistics.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -57,30 +58,31 @@ pub struct UnitRow {
     pub extra: BTreeMap<String, String>,
 }
 
-/// One row of `term_counts`.
+/// One row of `term_counts`, borrowing its strings from the [`Aggregator`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct TermCountRow {
+pub struct TermCountRow<'a> {
     /// Unit.
-    pub unit_id: String,
+    pub unit_id: &'a str,
     /// Snowball stem.
-    pub stem: String,
+    pub stem: &'a str,
     /// Most frequent surface form of the stem in the corpus.
-    pub term: String,
+    pub term: &'a str,
     /// Occurrences in the unit.
     pub count: u64,
 }
 
-/// One row of `terms_by_organisation` or `terms_by_country`.
+/// One row of `terms_by_organisation` or `terms_by_country`, borrowing its strings from the
+/// [`Aggregator`] (the group's, shared by its rows).
 #[derive(Debug, Clone, PartialEq)]
-pub struct GroupTermRow {
+pub struct GroupTermRow<'a> {
     /// The group's value (organisation or country); `None` for units where it is unknown.
-    pub group: Option<String>,
+    pub group: Option<Arc<str>>,
     /// For organisations: their countries, joined with `; `.
-    pub country: Option<String>,
+    pub country: Option<Arc<str>>,
     /// Snowball stem.
-    pub stem: String,
+    pub stem: &'a str,
     /// Readable surface form.
-    pub term: String,
+    pub term: &'a str,
     /// Occurrences in the group.
     pub count: u64,
     /// Occurrences per 10,000 content tokens of the group.
@@ -134,32 +136,32 @@ pub struct CooccurrenceRow {
     pub stats: CoocRow,
 }
 
-/// One row of `collocations_by_organisation`.
+/// One row of `collocations_by_organisation`, borrowing its strings from the [`Aggregator`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct CollocationGroupRow {
+pub struct CollocationGroupRow<'a> {
     /// Organisation (null: unknown).
-    pub organisation: Option<String>,
+    pub organisation: Option<&'a str>,
     /// Its countries, joined with `; `.
-    pub country: Option<String>,
+    pub country: Option<Arc<str>>,
     /// The phrase.
-    pub phrase: String,
+    pub phrase: &'a str,
     /// Words in the phrase.
     pub n: u8,
     /// Occurrences in the organisation's units.
     pub count: u64,
 }
 
-/// All aggregated rows, sorted as the contract says.
+/// All aggregated rows, sorted as the contract says, borrowing from the [`Aggregator`].
 #[derive(Debug, Clone, Default)]
-pub struct Aggregates {
+pub struct Aggregates<'a> {
     /// `units`, by document and unit index.
-    pub units: Vec<UnitRow>,
+    pub units: &'a [UnitRow],
     /// `term_counts`, by unit and stem.
-    pub term_counts: Vec<TermCountRow>,
+    pub term_counts: Vec<TermCountRow<'a>>,
     /// `terms_by_organisation`, by organisation and rank.
-    pub terms_by_organisation: Vec<GroupTermRow>,
+    pub terms_by_organisation: Vec<GroupTermRow<'a>>,
     /// `terms_by_country`, by country and rank.
-    pub terms_by_country: Vec<GroupTermRow>,
+    pub terms_by_country: Vec<GroupTermRow<'a>>,
     /// `themes_by_organisation`, by organisation and theme.
     pub themes_by_organisation: Vec<ThemeGroupRow>,
     /// `themes_by_country`, by country and theme.
@@ -171,7 +173,7 @@ pub struct Aggregates {
     /// `collocations`, by count descending and phrase.
     pub collocations: Vec<CollocationRow>,
     /// `collocations_by_organisation`, by organisation, count descending and phrase.
-    pub collocations_by_organisation: Vec<CollocationGroupRow>,
+    pub collocations_by_organisation: Vec<CollocationGroupRow<'a>>,
 }
 
 /// Additive theme counts of one group.
@@ -434,7 +436,11 @@ impl Aggregator {
     }
 
     /// Computes every table.
-    pub fn finish(self, themes: &ThemeDictionary, collocation_min_count: u64) -> Aggregates {
+    pub fn finish(
+        &self,
+        themes: &ThemeDictionary,
+        collocation_min_count: u64,
+    ) -> Aggregates<'_> {
         // Readable term: the most frequent surface form of each stem (ties: alphabetical).
         let terms: Vec<&str> = self
             .surfaces
@@ -452,8 +458,8 @@ impl Aggregator {
             || self.term_count_rows(&terms),
             || {
                 rayon::join(
-                    || self.group_rows(&terms, |u| u.organisation.clone(), true),
-                    || self.group_rows(&terms, |u| u.country.clone(), false),
+                    || self.group_rows(&terms, |u| u.organisation.as_deref(), true),
+                    || self.group_rows(&terms, |u| u.country.as_deref(), false),
                 )
             },
         );
@@ -466,26 +472,26 @@ impl Aggregator {
         )
     }
 
-    fn term_count_rows(&self, terms: &[&str]) -> Vec<TermCountRow> {
+    fn term_count_rows<'a>(&'a self, terms: &[&'a str]) -> Vec<TermCountRow<'a>> {
         self.term_counts
             .iter()
             .map(|&(unit, stem, count)| TermCountRow {
-                unit_id: self.units[unit as usize].unit_id.clone(),
-                stem: self.stems[stem as usize].to_string(),
-                term: terms[stem as usize].to_string(),
+                unit_id: &self.units[unit as usize].unit_id,
+                stem: &self.stems[stem as usize],
+                term: terms[stem as usize],
                 count: u64::from(count),
             })
             .collect()
     }
 
-    fn finish_themes(
-        self,
+    fn finish_themes<'a>(
+        &'a self,
         themes: &ThemeDictionary,
         collocation_min_count: u64,
-        term_counts: Vec<TermCountRow>,
-        terms_by_organisation: Vec<GroupTermRow>,
-        terms_by_country: Vec<GroupTermRow>,
-    ) -> Aggregates {
+        term_counts: Vec<TermCountRow<'a>>,
+        terms_by_organisation: Vec<GroupTermRow<'a>>,
+        terms_by_country: Vec<GroupTermRow<'a>>,
+    ) -> Aggregates<'a> {
         let org_countries = self.organisation_countries();
         let names: Vec<&str> = themes.themes().iter().map(|t| t.name()).collect();
         let themes_by_organisation = theme_rows(
@@ -497,12 +503,13 @@ impl Aggregator {
         let themes_by_country = theme_rows(&self.themes_by_country, &names, None, true);
 
         let mut theme_cooccurrence = Vec::new();
-        let corpus = BTreeMap::from([(Some("*".to_string()), self.themes_corpus)]);
-        for (scope, groups) in [
-            ("corpus", &corpus),
-            ("country", &self.themes_by_country),
-            ("organisation", &self.themes_by_organisation),
-        ] {
+        let corpus = Some("*".to_string());
+        let scopes: [(&str, Vec<(&Option<String>, &ThemeGroup)>); 3] = [
+            ("corpus", vec![(&corpus, &self.themes_corpus)]),
+            ("country", self.themes_by_country.iter().collect()),
+            ("organisation", self.themes_by_organisation.iter().collect()),
+        ];
+        for (scope, groups) in scopes {
             for (group, counts) in groups {
                 let mut rows: Vec<CooccurrenceRow> = cooccurrence_rows(&counts.windows)
                     .into_iter()
@@ -553,12 +560,13 @@ impl Aggregator {
         let mut collocations_by_organisation = Vec::new();
         for (organisation, mut rows) in by_organisation {
             rows.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
-            let country = org_countries.get(organisation).cloned().flatten();
+            let country: Option<Arc<str>> =
+                org_countries.get(organisation).cloned().flatten().map(Arc::from);
             collocations_by_organisation.extend(rows.into_iter().map(|(count, phrase, n)| {
                 CollocationGroupRow {
-                    organisation: organisation.clone(),
+                    organisation: organisation.as_deref(),
                     country: country.clone(),
-                    phrase: phrase.to_string(),
+                    phrase,
                     n,
                     count,
                 }
@@ -566,7 +574,7 @@ impl Aggregator {
         }
 
         Aggregates {
-            units: self.units,
+            units: &self.units,
             term_counts,
             terms_by_organisation,
             terms_by_country,
@@ -598,69 +606,75 @@ impl Aggregator {
             .collect()
     }
 
-    #[allow(clippy::type_complexity)]
-    fn group_rows(
-        &self,
-        terms: &[&str],
-        key: impl Fn(&UnitRow) -> Option<String>,
+    /// Rows of a term × group table: the groups are the distinct values of `key` over the
+    /// units (null for units where it is unknown), in order.
+    fn group_rows<'a>(
+        &'a self,
+        terms: &[&'a str],
+        key: impl Fn(&UnitRow) -> Option<&str>,
         with_country: bool,
-    ) -> Vec<GroupTermRow> {
+    ) -> Vec<GroupTermRow<'a>> {
         #[derive(Default)]
         struct Group {
             stems: FxHashMap<u32, (u64, u64)>,
             tokens: u64,
             countries: BTreeSet<String>,
         }
-        let mut groups: BTreeMap<Option<String>, Group> = BTreeMap::new();
-        let mut unit_group: Vec<Option<String>> = Vec::with_capacity(self.units.len());
+        // Each unit's group, by index: one lookup per unit, not per counted stem.
+        let mut index: BTreeMap<Option<&str>, usize> = BTreeMap::new();
         for u in &self.units {
-            let k = key(u);
-            let g = groups.entry(k.clone()).or_default();
+            index.entry(key(u)).or_default();
+        }
+        for (i, slot) in index.values_mut().enumerate() {
+            *slot = i;
+        }
+        let mut groups: Vec<Group> = (0..index.len()).map(|_| Group::default()).collect();
+        let unit_group: Vec<usize> = self.units.iter().map(|u| index[&key(u)]).collect();
+        for (u, &g) in self.units.iter().zip(&unit_group) {
+            let g = &mut groups[g];
             g.tokens += u.n_content_tokens;
             if let Some(c) = &u.country {
                 g.countries.insert(c.clone());
             }
-            unit_group.push(k);
         }
-        let mut corpus: FxHashMap<u32, u64> = FxHashMap::default();
+        let mut corpus: Vec<u64> = vec![0; self.stems.len()];
         for &(unit, stem, count) in &self.term_counts {
-            let g = groups
-                .get_mut(&unit_group[unit as usize])
-                .expect("every unit's group was created above");
+            let g = &mut groups[unit_group[unit as usize]];
             let entry = g.stems.entry(stem).or_default();
             entry.0 += u64::from(count);
             entry.1 += 1;
-            *corpus.entry(stem).or_default() += u64::from(count);
+            corpus[stem as usize] += u64::from(count);
         }
-        let mut groups_with: FxHashMap<u32, usize> = FxHashMap::default();
-        for g in groups.values() {
+        let mut groups_with: Vec<u64> = vec![0; self.stems.len()];
+        for g in &groups {
             for &stem in g.stems.keys() {
-                *groups_with.entry(stem).or_default() += 1;
+                groups_with[stem as usize] += 1;
             }
         }
-        let corpus_tokens: u64 = groups.values().map(|g| g.tokens).sum();
-        let n_groups = groups.len();
-        let mut rows = Vec::new();
-        for (name, g) in &groups {
+        let corpus_tokens: u64 = groups.iter().map(|g| g.tokens).sum();
+        let n_groups = groups.len() as u64;
+        let mut rows = Vec::with_capacity(self.term_counts.len());
+        for (name, g) in index.keys().zip(&groups) {
             let mut stems: Vec<(u32, u64, u64)> =
                 g.stems.iter().map(|(&s, &(c, u))| (s, c, u)).collect();
-            stems.sort_by(|a, b| {
+            stems.sort_unstable_by(|a, b| {
                 b.1.cmp(&a.1)
                     .then_with(|| self.stems[a.0 as usize].cmp(&self.stems[b.0 as usize]))
             });
-            let country = (with_country && !g.countries.is_empty())
-                .then(|| g.countries.iter().cloned().collect::<Vec<_>>().join("; "));
+            let group: Option<Arc<str>> = name.map(Arc::from);
+            let country: Option<Arc<str>> = (with_country && !g.countries.is_empty())
+                .then(|| g.countries.iter().cloned().collect::<Vec<_>>().join("; ").into());
+            let rest_tokens = corpus_tokens - g.tokens;
             for (rank, (stem, count, units)) in stems.into_iter().enumerate() {
-                let rest = corpus[&stem] - count;
-                let rest_tokens = corpus_tokens - g.tokens;
+                let rest = corpus[stem as usize] - count;
                 // With a single group there is no rest to compare with: null, not 0.
                 let keyness = (g.tokens > 0 && rest_tokens > 0)
                     .then(|| stats::keyness(count, g.tokens, rest, rest_tokens));
                 rows.push(GroupTermRow {
-                    group: name.clone(),
+                    group: group.clone(),
                     country: country.clone(),
-                    stem: self.stems[stem as usize].to_string(),
-                    term: terms[stem as usize].to_string(),
+                    stem: &self.stems[stem as usize],
+                    term: terms[stem as usize],
                     count,
                     per_10k: if g.tokens == 0 {
                         0.0
@@ -668,7 +682,7 @@ impl Aggregator {
                         count as f64 * 10_000.0 / g.tokens as f64
                     },
                     units,
-                    tf_idf: stats::tf_idf(count, n_groups as u64, groups_with[&stem] as u64),
+                    tf_idf: stats::tf_idf(count, n_groups, groups_with[stem as usize]),
                     keyness_g2: keyness.map(|k| k.0),
                     log_ratio: keyness.map(|k| k.1),
                     rank: rank as u64 + 1,

@@ -259,9 +259,9 @@ pub fn term_counts(rows: &[TermCountRow]) -> DataFrame {
     frame(
         rows.len(),
         vec![
-            strings("unit_id", rows.iter().map(|r| r.unit_id.as_str())),
-            strings("stem", rows.iter().map(|r| r.stem.as_str())),
-            strings("term", rows.iter().map(|r| r.term.as_str())),
+            strings("unit_id", rows.iter().map(|r| r.unit_id)),
+            strings("stem", rows.iter().map(|r| r.stem)),
+            strings("term", rows.iter().map(|r| r.term)),
             u64s("count", rows.iter().map(|r| r.count)),
         ],
     )
@@ -295,8 +295,8 @@ pub fn terms_by_group(rows: &[GroupTermRow], group_column: &str, with_country: b
         ));
     }
     columns.extend([
-        strings("stem", rows.iter().map(|r| r.stem.as_str())),
-        strings("term", rows.iter().map(|r| r.term.as_str())),
+        strings("stem", rows.iter().map(|r| r.stem)),
+        strings("term", rows.iter().map(|r| r.term)),
         u64s("count", rows.iter().map(|r| r.count)),
         f64s("per_10k", rows.iter().map(|r| r.per_10k)),
         u64s("units", rows.iter().map(|r| r.units)),
@@ -494,12 +494,9 @@ pub fn collocations_by_organisation(rows: &[CollocationGroupRow]) -> DataFrame {
     frame(
         rows.len(),
         vec![
-            optional_strings(
-                "organisation",
-                rows.iter().map(|r| r.organisation.as_deref()),
-            ),
+            optional_strings("organisation", rows.iter().map(|r| r.organisation)),
             optional_strings("country", rows.iter().map(|r| r.country.as_deref())),
-            strings("phrase", rows.iter().map(|r| r.phrase.as_str())),
+            strings("phrase", rows.iter().map(|r| r.phrase)),
             u8s("n", rows.iter().map(|r| r.n)),
             u64s("count", rows.iter().map(|r| r.count)),
         ],
