@@ -12,10 +12,11 @@ use std::sync::Arc;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
+use crate::intern::Interner;
 use crate::record::{Source, UnitAnalysis};
 use crate::stats;
 use crate::themes::ThemeDictionary;
-use crate::themes::collocations::{CollocationCounts, CollocationRow, collocation_rows};
+use crate::themes::collocations::{CollocationRow, NgramTotals, collocation_rows};
 use crate::themes::cooccur::{CoocRow, WindowCounts, cooccurrence_rows};
 use crate::themes::patterns::{PatternRow, PatternStatsTable};
 
@@ -216,8 +217,7 @@ impl ThemeGroup {
 /// are serialised and summed with [`Aggregator::absorb`] into the one a single run builds.
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Aggregator {
-    stem_ids: FxHashMap<Box<str>, u32>,
-    stems: Vec<Box<str>>,
+    stems: Interner,
     /// Occurrences of each surface form, by stem id.
     surfaces: Vec<FxHashMap<Box<str>, u64>>,
     units: Vec<UnitRow>,
@@ -227,13 +227,15 @@ pub struct Aggregator {
     themes_by_country: BTreeMap<Option<String>, ThemeGroup>,
     themes_corpus: ThemeGroup,
     patterns: PatternStatsTable,
-    collocations: CollocationCounts,
     /// Interned organisations (`None`: unknown) and n-gram phrases, so that the counts of
     /// every (organisation, phrase) pair, the largest aggregate, take 12 bytes a pair.
     organisation_ids: FxHashMap<Option<String>, u32>,
     organisations: Vec<Option<String>>,
-    phrase_ids: FxHashMap<Box<str>, u32>,
-    phrases: Vec<Box<str>>,
+    phrases: Interner,
+    /// Corpus count and number of words of each phrase, by phrase id.
+    phrase_counts: Vec<(u64, u8)>,
+    bigram_positions: u64,
+    trigram_positions: u64,
     /// (organisation id, phrase id) → count.
     collocations_by_organisation: FxHashMap<(u32, u32), u32>,
 }
@@ -245,13 +247,10 @@ impl Aggregator {
     }
 
     fn stem_id(&mut self, stem: &str) -> u32 {
-        if let Some(&id) = self.stem_ids.get(stem) {
-            return id;
+        let id = self.stems.intern(stem);
+        if id as usize == self.surfaces.len() {
+            self.surfaces.push(FxHashMap::default());
         }
-        let id = self.stems.len() as u32;
-        self.stems.push(stem.into());
-        self.stem_ids.insert(stem.into(), id);
-        self.surfaces.push(FxHashMap::default());
         id
     }
 
@@ -265,13 +264,11 @@ impl Aggregator {
         id
     }
 
-    fn phrase_id(&mut self, phrase: &str) -> u32 {
-        if let Some(&id) = self.phrase_ids.get(phrase) {
-            return id;
+    fn phrase_id(&mut self, phrase: &str, words: u8) -> u32 {
+        let id = self.phrases.intern(phrase);
+        if id as usize == self.phrase_counts.len() {
+            self.phrase_counts.push((0, words));
         }
-        let id = self.phrases.len() as u32;
-        self.phrases.push(phrase.into());
-        self.phrase_ids.insert(phrase.into(), id);
         id
     }
 
@@ -298,10 +295,19 @@ impl Aggregator {
             n_types: analysis.n_types,
             extra: unit.extra.clone(),
         });
-        let mut per_stem: BTreeMap<&str, u32> = BTreeMap::new();
+        // Surfaces come sorted by stem: one row per run of the same stem.
+        let mut previous: Option<&str> = None;
         for s in &analysis.surfaces {
-            *per_stem.entry(s.stem.as_str()).or_default() += s.count;
-            let id = self.stem_id(&s.stem);
+            let id = if previous == Some(s.stem.as_str()) {
+                let last = self.term_counts.last_mut().expect("pushed for this stem");
+                last.2 += s.count;
+                last.1
+            } else {
+                let id = self.stem_id(&s.stem);
+                self.term_counts.push((ordinal, id, s.count));
+                previous = Some(&s.stem);
+                id
+            };
             let surfaces = &mut self.surfaces[id as usize];
             match surfaces.get_mut(s.surface.as_str()) {
                 Some(n) => *n += u64::from(s.count),
@@ -309,10 +315,6 @@ impl Aggregator {
                     surfaces.insert(s.surface.as_str().into(), u64::from(s.count));
                 }
             }
-        }
-        for (stem, count) in per_stem {
-            let id = self.stem_id(stem);
-            self.term_counts.push((ordinal, id, count));
         }
         // Themes: hits and sentences with hits, per theme.
         let mut per_theme: BTreeMap<u16, (u64, u64)> = BTreeMap::new();
@@ -334,15 +336,15 @@ impl Aggregator {
             .add(analysis, &per_theme);
         self.themes_corpus.add(analysis, &per_theme);
         self.patterns.add_unit(&analysis.theme_hits);
-        self.collocations.merge(&analysis.collocations);
         let organisation = self.organisation_id(&unit.organisation);
-        for (phrase, &n) in analysis
-            .collocations
-            .bigrams
-            .iter()
-            .chain(&analysis.collocations.trigrams)
-        {
-            let phrase = self.phrase_id(phrase);
+        let ngrams = &analysis.collocations;
+        self.bigram_positions += ngrams.bigram_positions;
+        self.trigram_positions += ngrams.trigram_positions;
+        let bigrams = ngrams.bigrams.iter().map(|(p, &n)| (p, n, 2));
+        let trigrams = ngrams.trigrams.iter().map(|(p, &n)| (p, n, 3));
+        for (phrase, n, words) in bigrams.chain(trigrams) {
+            let phrase = self.phrase_id(phrase, words);
+            self.phrase_counts[phrase as usize].0 += n;
             let count = self
                 .collocations_by_organisation
                 .entry((organisation, phrase))
@@ -355,7 +357,12 @@ impl Aggregator {
     /// the corpus). Units are kept in (document, unit index) order, the order of a single
     /// run over all the documents, so absorbing shards in any order gives the same tables.
     pub fn absorb(&mut self, other: Aggregator) {
-        let stems: Vec<u32> = other.stems.iter().map(|s| self.stem_id(s)).collect();
+        let stems: Vec<u32> = other
+            .stems
+            .strings()
+            .iter()
+            .map(|s| self.stem_id(s))
+            .collect();
         for (id, surfaces) in other.surfaces.into_iter().enumerate() {
             let into = &mut self.surfaces[stems[id] as usize];
             for (surface, n) in surfaces {
@@ -411,13 +418,24 @@ impl Aggregator {
         }
         self.themes_corpus.merge(&other.themes_corpus);
         self.patterns.merge(&other.patterns);
-        self.collocations.merge(&other.collocations);
+        self.bigram_positions += other.bigram_positions;
+        self.trigram_positions += other.trigram_positions;
         let organisations: Vec<u32> = other
             .organisations
             .iter()
             .map(|o| self.organisation_id(o))
             .collect();
-        let phrases: Vec<u32> = other.phrases.iter().map(|p| self.phrase_id(p)).collect();
+        let phrases: Vec<u32> = other
+            .phrases
+            .strings()
+            .iter()
+            .zip(&other.phrase_counts)
+            .map(|(phrase, &(n, words))| {
+                let id = self.phrase_id(phrase, words);
+                self.phrase_counts[id as usize].0 += n;
+                id
+            })
+            .collect();
         for ((organisation, phrase), n) in other.collocations_by_organisation {
             let count = self
                 .collocations_by_organisation
@@ -436,16 +454,12 @@ impl Aggregator {
     }
 
     /// Computes every table.
-    pub fn finish(
-        &self,
-        themes: &ThemeDictionary,
-        collocation_min_count: u64,
-    ) -> Aggregates<'_> {
+    pub fn finish(&self, themes: &ThemeDictionary, collocation_min_count: u64) -> Aggregates<'_> {
         // Readable term: the most frequent surface form of each stem (ties: alphabetical).
         let terms: Vec<&str> = self
             .surfaces
             .iter()
-            .zip(&self.stems)
+            .zip(self.stems.strings())
             .map(|(surfaces, stem)| {
                 surfaces
                     .iter()
@@ -477,7 +491,7 @@ impl Aggregator {
             .iter()
             .map(|&(unit, stem, count)| TermCountRow {
                 unit_id: &self.units[unit as usize].unit_id,
-                stem: &self.stems[stem as usize],
+                stem: self.stems.resolve(stem),
                 term: terms[stem as usize],
                 count: u64::from(count),
             })
@@ -542,11 +556,25 @@ impl Aggregator {
             (&a.theme, &a.pattern, &a.language).cmp(&(&b.theme, &b.pattern, &b.language))
         });
 
-        let collocations = collocation_rows(&self.collocations, collocation_min_count);
+        let mut totals = NgramTotals {
+            bigram_positions: self.bigram_positions,
+            trigram_positions: self.trigram_positions,
+            ..NgramTotals::default()
+        };
+        for (phrase, &(n, words)) in self.phrases.strings().iter().zip(&self.phrase_counts) {
+            let list = if words == 2 {
+                &mut totals.bigrams
+            } else {
+                &mut totals.trigrams
+            };
+            list.push((phrase, n));
+        }
+        let collocations = collocation_rows(&totals, collocation_min_count);
+        drop(totals);
         // Listed phrases by id: only their per-organisation counts become rows.
         let listed: FxHashMap<u32, u8> = collocations
             .iter()
-            .filter_map(|r| self.phrase_ids.get(r.phrase.as_str()).map(|&id| (id, r.n)))
+            .filter_map(|r| self.phrases.get(&r.phrase).map(|id| (id, r.n)))
             .collect();
         let mut by_organisation: BTreeMap<&Option<String>, Vec<(u64, &str, u8)>> = BTreeMap::new();
         for (&(organisation, phrase), &count) in &self.collocations_by_organisation {
@@ -554,14 +582,17 @@ impl Aggregator {
                 by_organisation
                     .entry(&self.organisations[organisation as usize])
                     .or_default()
-                    .push((u64::from(count), &self.phrases[phrase as usize], n));
+                    .push((u64::from(count), self.phrases.resolve(phrase), n));
             }
         }
         let mut collocations_by_organisation = Vec::new();
         for (organisation, mut rows) in by_organisation {
             rows.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
-            let country: Option<Arc<str>> =
-                org_countries.get(organisation).cloned().flatten().map(Arc::from);
+            let country: Option<Arc<str>> = org_countries
+                .get(organisation)
+                .cloned()
+                .flatten()
+                .map(Arc::from);
             collocations_by_organisation.extend(rows.into_iter().map(|(count, phrase, n)| {
                 CollocationGroupRow {
                     organisation: organisation.as_deref(),
@@ -659,11 +690,17 @@ impl Aggregator {
                 g.stems.iter().map(|(&s, &(c, u))| (s, c, u)).collect();
             stems.sort_unstable_by(|a, b| {
                 b.1.cmp(&a.1)
-                    .then_with(|| self.stems[a.0 as usize].cmp(&self.stems[b.0 as usize]))
+                    .then_with(|| self.stems.resolve(a.0).cmp(self.stems.resolve(b.0)))
             });
             let group: Option<Arc<str>> = name.map(Arc::from);
-            let country: Option<Arc<str>> = (with_country && !g.countries.is_empty())
-                .then(|| g.countries.iter().cloned().collect::<Vec<_>>().join("; ").into());
+            let country: Option<Arc<str>> = (with_country && !g.countries.is_empty()).then(|| {
+                g.countries
+                    .iter()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join("; ")
+                    .into()
+            });
             let rest_tokens = corpus_tokens - g.tokens;
             for (rank, (stem, count, units)) in stems.into_iter().enumerate() {
                 let rest = corpus[stem as usize] - count;
@@ -673,7 +710,7 @@ impl Aggregator {
                 rows.push(GroupTermRow {
                     group: group.clone(),
                     country: country.clone(),
-                    stem: &self.stems[stem as usize],
+                    stem: self.stems.resolve(stem),
                     term: terms[stem as usize],
                     count,
                     per_10k: if g.tokens == 0 {

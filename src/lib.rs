@@ -66,6 +66,7 @@ pub mod config;
 pub mod error;
 pub mod gazetteer;
 pub mod ingest;
+pub mod intern;
 pub mod pipeline;
 pub mod record;
 pub mod segment;

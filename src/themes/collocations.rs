@@ -28,8 +28,10 @@ use rustc_hash::FxHashMap;
 use crate::analyse::TokenRef;
 use crate::stats::g2_2x2;
 
-/// Additive n-gram counts. All maps are keyed by token norms joined by one space.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+/// Additive n-gram counts. Maps are keyed by token norms joined by one space. The marginal
+/// counts the statistics need (`c(w1 •)`, `c(• w2)`, …) are sums over these maps, computed
+/// once for the corpus by [`collocation_rows`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CollocationCounts {
     /// Content tokens counted.
     pub content_tokens: u64,
@@ -37,24 +39,23 @@ pub struct CollocationCounts {
     pub bigram_positions: u64,
     /// Trigram positions counted.
     pub trigram_positions: u64,
-    /// Count of each content token norm.
-    pub unigrams: FxHashMap<String, u64>,
     /// Count of each bigram.
     pub bigrams: FxHashMap<String, u64>,
     /// Count of each trigram.
     pub trigrams: FxHashMap<String, u64>,
-    /// Bigram positions whose first word is the key (`c(w1 •)`).
-    pub bigram_first: FxHashMap<String, u64>,
-    /// Bigram positions whose second word is the key (`c(• w2)`).
-    pub bigram_second: FxHashMap<String, u64>,
-    /// Trigram positions whose first two words are the key.
-    pub trigram_head: FxHashMap<String, u64>,
-    /// Trigram positions whose last word is the key.
-    pub trigram_last: FxHashMap<String, u64>,
-    /// Trigram positions whose first word is the key.
-    pub trigram_first: FxHashMap<String, u64>,
-    /// Trigram positions whose last two words are the key.
-    pub trigram_tail: FxHashMap<String, u64>,
+}
+
+/// Corpus n-gram counts, as [`collocation_rows`] reads them.
+#[derive(Debug, Clone, Default)]
+pub struct NgramTotals<'a> {
+    /// Bigram positions counted.
+    pub bigram_positions: u64,
+    /// Trigram positions counted.
+    pub trigram_positions: u64,
+    /// Every bigram seen, with its count, in any order.
+    pub bigrams: Vec<(&'a str, u64)>,
+    /// Every trigram seen, with its count, in any order.
+    pub trigrams: Vec<(&'a str, u64)>,
 }
 
 fn bump(map: &mut FxHashMap<String, u64>, key: &str, by: u64) {
@@ -129,22 +130,15 @@ impl CollocationCounts {
 
     /// Counts one run of joinable content tokens.
     fn add_run(&mut self, run: &[&str], key: &mut String) {
-        for (i, &word) in run.iter().enumerate() {
-            self.content_tokens += 1;
-            bump(&mut self.unigrams, word, 1);
+        self.content_tokens += run.len() as u64;
+        for i in 0..run.len() {
             if i + 1 < run.len() {
                 self.bigram_positions += 1;
                 bump(&mut self.bigrams, join(key, &run[i..i + 2]), 1);
-                bump(&mut self.bigram_first, word, 1);
-                bump(&mut self.bigram_second, run[i + 1], 1);
             }
             if i + 2 < run.len() {
                 self.trigram_positions += 1;
                 bump(&mut self.trigrams, join(key, &run[i..i + 3]), 1);
-                bump(&mut self.trigram_head, join(key, &run[i..i + 2]), 1);
-                bump(&mut self.trigram_tail, join(key, &run[i + 1..i + 3]), 1);
-                bump(&mut self.trigram_first, word, 1);
-                bump(&mut self.trigram_last, run[i + 2], 1);
             }
         }
     }
@@ -154,26 +148,32 @@ impl CollocationCounts {
         self.content_tokens += other.content_tokens;
         self.bigram_positions += other.bigram_positions;
         self.trigram_positions += other.trigram_positions;
-        merge_map(&mut self.unigrams, &other.unigrams);
         merge_map(&mut self.bigrams, &other.bigrams);
         merge_map(&mut self.trigrams, &other.trigrams);
-        merge_map(&mut self.bigram_first, &other.bigram_first);
-        merge_map(&mut self.bigram_second, &other.bigram_second);
-        merge_map(&mut self.trigram_head, &other.trigram_head);
-        merge_map(&mut self.trigram_last, &other.trigram_last);
-        merge_map(&mut self.trigram_first, &other.trigram_first);
-        merge_map(&mut self.trigram_tail, &other.trigram_tail);
     }
 
-    /// The count of a phrase (1 to 3 words joined by one space); 0 if unseen.
+    /// The count of a phrase (2 or 3 words joined by one space); 0 if unseen.
     pub fn count(&self, phrase: &str) -> u64 {
         let map = match phrase.split(' ').count() {
-            1 => &self.unigrams,
             2 => &self.bigrams,
             3 => &self.trigrams,
             _ => return 0,
         };
         map.get(phrase).copied().unwrap_or(0)
+    }
+
+    /// These counts as [`collocation_rows`] reads them.
+    pub fn totals(&self) -> NgramTotals<'_> {
+        NgramTotals {
+            bigram_positions: self.bigram_positions,
+            trigram_positions: self.trigram_positions,
+            bigrams: self.bigrams.iter().map(|(p, &n)| (p.as_str(), n)).collect(),
+            trigrams: self
+                .trigrams
+                .iter()
+                .map(|(p, &n)| (p.as_str(), n))
+                .collect(),
+        }
     }
 }
 
@@ -211,11 +211,33 @@ fn association(joint: u64, left: u64, right: u64, n: u64) -> (f64, f64) {
 
 /// The bigrams and trigrams seen at least `min_count` times (and at least once), sorted by
 /// count descending, then phrase.
-pub fn collocation_rows(counts: &CollocationCounts, min_count: u64) -> Vec<CollocationRow> {
+pub fn collocation_rows<'a>(counts: &NgramTotals<'a>, min_count: u64) -> Vec<CollocationRow> {
     let min_count = min_count.max(1);
-    let get = |map: &FxHashMap<String, u64>, key: &str| map.get(key).copied().unwrap_or(0);
+    // The marginal counts, summed over every n-gram seen (listed or not).
+    type Margin<'m> = FxHashMap<&'m str, u64>;
+    let add = |map: &mut Margin<'a>, key: &'a str, n: u64| *map.entry(key).or_default() += n;
+    let (mut bigram_first, mut bigram_second) = (Margin::default(), Margin::default());
+    for &(phrase, n) in &counts.bigrams {
+        if let Some((w1, w2)) = phrase.split_once(' ') {
+            add(&mut bigram_first, w1, n);
+            add(&mut bigram_second, w2, n);
+        }
+    }
+    let (mut trigram_head, mut trigram_last) = (Margin::default(), Margin::default());
+    let (mut trigram_first, mut trigram_tail) = (Margin::default(), Margin::default());
+    for &(phrase, n) in &counts.trigrams {
+        if let (Some((head, w3)), Some((w1, tail))) =
+            (phrase.rsplit_once(' '), phrase.split_once(' '))
+        {
+            add(&mut trigram_head, head, n);
+            add(&mut trigram_last, w3, n);
+            add(&mut trigram_first, w1, n);
+            add(&mut trigram_tail, tail, n);
+        }
+    }
+    let get = |map: &Margin<'_>, key: &str| map.get(key).copied().unwrap_or(0);
     let mut rows = Vec::new();
-    for (phrase, &count) in &counts.bigrams {
+    for &(phrase, count) in &counts.bigrams {
         if count < min_count {
             continue;
         }
@@ -224,19 +246,19 @@ pub fn collocation_rows(counts: &CollocationCounts, min_count: u64) -> Vec<Collo
         };
         let (g2, pmi) = association(
             count,
-            get(&counts.bigram_first, w1),
-            get(&counts.bigram_second, w2),
+            get(&bigram_first, w1),
+            get(&bigram_second, w2),
             counts.bigram_positions,
         );
         rows.push(CollocationRow {
-            phrase: phrase.clone(),
+            phrase: phrase.to_owned(),
             n: 2,
             count,
             g2,
             pmi,
         });
     }
-    for (phrase, &count) in &counts.trigrams {
+    for &(phrase, count) in &counts.trigrams {
         if count < min_count {
             continue;
         }
@@ -246,25 +268,15 @@ pub fn collocation_rows(counts: &CollocationCounts, min_count: u64) -> Vec<Collo
             continue;
         };
         let n = counts.trigram_positions;
-        let split_a = association(
-            count,
-            get(&counts.trigram_head, head),
-            get(&counts.trigram_last, w3),
-            n,
-        );
-        let split_b = association(
-            count,
-            get(&counts.trigram_first, w1),
-            get(&counts.trigram_tail, tail),
-            n,
-        );
+        let split_a = association(count, get(&trigram_head, head), get(&trigram_last, w3), n);
+        let split_b = association(count, get(&trigram_first, w1), get(&trigram_tail, tail), n);
         let (g2, pmi) = if split_b.0 < split_a.0 {
             split_b
         } else {
             split_a
         };
         rows.push(CollocationRow {
-            phrase: phrase.clone(),
+            phrase: phrase.to_owned(),
             n: 3,
             count,
             g2,
@@ -347,7 +359,7 @@ mod tests {
         let toks = tokens(&text, &[]);
         let mut counts = CollocationCounts::new();
         counts.add_unit(&text, &toks);
-        let rows = collocation_rows(&counts, 2);
+        let rows = collocation_rows(&counts.totals(), 2);
         let phrases: Vec<(&str, u64)> = rows.iter().map(|r| (r.phrase.as_str(), r.count)).collect();
         assert_eq!(phrases, vec![("d c", 5), ("a b", 3)]);
         let ab = &rows[1];
@@ -361,7 +373,7 @@ mod tests {
         let toks = tokens(text, &[]);
         let mut counts = CollocationCounts::new();
         counts.add_unit(text, &toks);
-        let rows = collocation_rows(&counts, 2);
+        let rows = collocation_rows(&counts.totals(), 2);
         let xyz = rows
             .iter()
             .find(|r| r.phrase == "x y z")
@@ -408,9 +420,11 @@ mod tests {
                 merged.merge(&one);
             }
             prop_assert_eq!(&merged, &whole);
-            let unigram_sum: u64 = whole.unigrams.values().sum();
-            prop_assert_eq!(unigram_sum, whole.content_tokens);
-            for row in collocation_rows(&whole, 1) {
+            let bigram_sum: u64 = whole.bigrams.values().sum();
+            prop_assert_eq!(bigram_sum, whole.bigram_positions);
+            let trigram_sum: u64 = whole.trigrams.values().sum();
+            prop_assert_eq!(trigram_sum, whole.trigram_positions);
+            for row in collocation_rows(&whole.totals(), 1) {
                 prop_assert!(row.g2 >= 0.0 && !row.g2.is_nan(), "{:?}", row);
                 prop_assert_eq!(whole.count(&row.phrase), row.count);
             }
