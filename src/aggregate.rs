@@ -468,22 +468,27 @@ impl Aggregator {
             })
             .collect();
 
-        let (term_counts, (terms_by_organisation, terms_by_country)) = rayon::join(
-            || self.term_count_rows(&terms),
+        // Independent tables, computed in parallel.
+        let ((term_counts, terms_by_organisation), (terms_by_country, rest)) = rayon::join(
             || {
                 rayon::join(
+                    || self.term_count_rows(&terms),
                     || self.group_rows(&terms, |u| u.organisation.as_deref(), true),
+                )
+            },
+            || {
+                rayon::join(
                     || self.group_rows(&terms, |u| u.country.as_deref(), false),
+                    || self.theme_and_collocation_rows(themes, collocation_min_count),
                 )
             },
         );
-        self.finish_themes(
-            themes,
-            collocation_min_count,
+        Aggregates {
             term_counts,
             terms_by_organisation,
             terms_by_country,
-        )
+            ..rest
+        }
     }
 
     fn term_count_rows<'a>(&'a self, terms: &[&'a str]) -> Vec<TermCountRow<'a>> {
@@ -498,14 +503,12 @@ impl Aggregator {
             .collect()
     }
 
-    fn finish_themes<'a>(
-        &'a self,
+    /// Every table but the term tables.
+    fn theme_and_collocation_rows(
+        &self,
         themes: &ThemeDictionary,
         collocation_min_count: u64,
-        term_counts: Vec<TermCountRow<'a>>,
-        terms_by_organisation: Vec<GroupTermRow<'a>>,
-        terms_by_country: Vec<GroupTermRow<'a>>,
-    ) -> Aggregates<'a> {
+    ) -> Aggregates<'_> {
         let org_countries = self.organisation_countries();
         let names: Vec<&str> = themes.themes().iter().map(|t| t.name()).collect();
         let themes_by_organisation = theme_rows(
@@ -576,17 +579,24 @@ impl Aggregator {
             .iter()
             .filter_map(|r| self.phrases.get(&r.phrase).map(|id| (id, r.n)))
             .collect();
-        let mut by_organisation: BTreeMap<&Option<String>, Vec<(u64, &str, u8)>> = BTreeMap::new();
+        // Rows bucketed by organisation id, organisations then taken in name order.
+        let mut by_organisation: Vec<Vec<(u64, &str, u8)>> =
+            vec![Vec::new(); self.organisations.len()];
         for (&(organisation, phrase), &count) in &self.collocations_by_organisation {
             if let Some(&n) = listed.get(&phrase) {
-                by_organisation
-                    .entry(&self.organisations[organisation as usize])
-                    .or_default()
-                    .push((u64::from(count), self.phrases.resolve(phrase), n));
+                by_organisation[organisation as usize].push((
+                    u64::from(count),
+                    self.phrases.resolve(phrase),
+                    n,
+                ));
             }
         }
+        let mut order: Vec<usize> = (0..self.organisations.len()).collect();
+        order.sort_by_key(|&i| &self.organisations[i]);
         let mut collocations_by_organisation = Vec::new();
-        for (organisation, mut rows) in by_organisation {
+        for i in order {
+            let organisation = &self.organisations[i];
+            let mut rows = std::mem::take(&mut by_organisation[i]);
             rows.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
             let country: Option<Arc<str>> = org_countries
                 .get(organisation)
@@ -606,9 +616,9 @@ impl Aggregator {
 
         Aggregates {
             units: &self.units,
-            term_counts,
-            terms_by_organisation,
-            terms_by_country,
+            term_counts: Vec::new(),
+            terms_by_organisation: Vec::new(),
+            terms_by_country: Vec::new(),
             themes_by_organisation,
             themes_by_country,
             theme_cooccurrence,
