@@ -152,17 +152,147 @@ pub struct CollocationGroupRow<'a> {
     pub count: u64,
 }
 
+/// The `term_counts` table, whose rows (one per unit and stem, the largest table) are built
+/// in chunks as they are written, so they are never all in memory.
+#[derive(Debug, Clone, Default)]
+pub struct TermCounts<'a> {
+    /// (unit ordinal, stem id, count), by unit and stem.
+    counts: &'a [(u32, u32, u32)],
+    units: &'a [UnitRow],
+    stems: Option<&'a Interner>,
+    terms: Arc<[&'a str]>,
+}
+
+impl<'a> TermCounts<'a> {
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.counts.len()
+    }
+
+    /// Whether there is no row.
+    pub fn is_empty(&self) -> bool {
+        self.counts.is_empty()
+    }
+
+    /// The rows, in chunks of at most `rows` rows, in order.
+    pub fn chunks(&self, rows: usize) -> impl Iterator<Item = Vec<TermCountRow<'a>>> + '_ {
+        self.counts.chunks(rows.max(1)).map(|chunk| {
+            let stems = self.stems.expect("rows come from an aggregator");
+            chunk
+                .iter()
+                .map(|&(unit, stem, count)| TermCountRow {
+                    unit_id: &self.units[unit as usize].unit_id,
+                    stem: stems.resolve(stem),
+                    term: self.terms[stem as usize],
+                    count: u64::from(count),
+                })
+                .collect()
+        })
+    }
+}
+
+/// A group's stems with their counts, most frequent first.
+#[derive(Debug, Clone)]
+struct TermGroup<'a> {
+    name: Option<&'a str>,
+    country: Option<Arc<str>>,
+    /// Content tokens.
+    tokens: u64,
+    /// (stem id, count, units), by count descending, then stem.
+    stems: Vec<(u32, u64, u64)>,
+}
+
+/// A term × group table (`terms_by_organisation`, `terms_by_country`): the counts of each
+/// group, sorted, with the corpus totals; rows with their statistics are built in chunks of
+/// groups as they are written.
+#[derive(Debug, Clone, Default)]
+pub struct GroupTerms<'a> {
+    groups: Vec<TermGroup<'a>>,
+    stems: Option<&'a Interner>,
+    terms: Arc<[&'a str]>,
+    /// Corpus count of each stem, by id.
+    corpus: Vec<u64>,
+    /// Groups holding each stem, by id.
+    groups_with: Vec<u64>,
+    corpus_tokens: u64,
+    rows: usize,
+}
+
+impl<'a> GroupTerms<'a> {
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.rows
+    }
+
+    /// Whether there is no row.
+    pub fn is_empty(&self) -> bool {
+        self.rows == 0
+    }
+
+    /// The rows, in chunks of whole groups of about `rows` rows, in order.
+    pub fn chunks(&self, rows: usize) -> impl Iterator<Item = Vec<GroupTermRow<'a>>> + '_ {
+        let mut next = 0;
+        std::iter::from_fn(move || {
+            let first = next;
+            let mut size = 0;
+            while next < self.groups.len()
+                && (size == 0 || size + self.groups[next].stems.len() <= rows)
+            {
+                size += self.groups[next].stems.len();
+                next += 1;
+            }
+            (next > first).then(|| {
+                let mut chunk = Vec::with_capacity(size);
+                for g in &self.groups[first..next] {
+                    self.group_rows(g, &mut chunk);
+                }
+                chunk
+            })
+        })
+    }
+
+    fn group_rows(&self, g: &TermGroup<'a>, out: &mut Vec<GroupTermRow<'a>>) {
+        let stems = self.stems.expect("rows come from an aggregator");
+        let n_groups = self.groups.len() as u64;
+        let group: Option<Arc<str>> = g.name.map(Arc::from);
+        let rest_tokens = self.corpus_tokens - g.tokens;
+        for (rank, &(stem, count, units)) in g.stems.iter().enumerate() {
+            let rest = self.corpus[stem as usize] - count;
+            // With a single group there is no rest to compare with: null, not 0.
+            let keyness = (g.tokens > 0 && rest_tokens > 0)
+                .then(|| stats::keyness(count, g.tokens, rest, rest_tokens));
+            out.push(GroupTermRow {
+                group: group.clone(),
+                country: g.country.clone(),
+                stem: stems.resolve(stem),
+                term: self.terms[stem as usize],
+                count,
+                per_10k: if g.tokens == 0 {
+                    0.0
+                } else {
+                    count as f64 * 10_000.0 / g.tokens as f64
+                },
+                units,
+                tf_idf: stats::tf_idf(count, n_groups, self.groups_with[stem as usize]),
+                keyness_g2: keyness.map(|k| k.0),
+                log_ratio: keyness.map(|k| k.1),
+                rank: rank as u64 + 1,
+            });
+        }
+    }
+}
+
 /// All aggregated rows, sorted as the contract says, borrowing from the [`Aggregator`].
 #[derive(Debug, Clone, Default)]
 pub struct Aggregates<'a> {
     /// `units`, by document and unit index.
     pub units: &'a [UnitRow],
-    /// `term_counts`, by unit and stem.
-    pub term_counts: Vec<TermCountRow<'a>>,
-    /// `terms_by_organisation`, by organisation and rank.
-    pub terms_by_organisation: Vec<GroupTermRow<'a>>,
-    /// `terms_by_country`, by country and rank.
-    pub terms_by_country: Vec<GroupTermRow<'a>>,
+    /// `term_counts`, by unit and stem, built chunk by chunk as it is written.
+    pub term_counts: TermCounts<'a>,
+    /// `terms_by_organisation`, by organisation and rank, built chunk by chunk.
+    pub terms_by_organisation: GroupTerms<'a>,
+    /// `terms_by_country`, by country and rank, built chunk by chunk.
+    pub terms_by_country: GroupTerms<'a>,
     /// `themes_by_organisation`, by organisation and theme.
     pub themes_by_organisation: Vec<ThemeGroupRow>,
     /// `themes_by_country`, by country and theme.
@@ -456,7 +586,7 @@ impl Aggregator {
     /// Computes every table.
     pub fn finish(&self, themes: &ThemeDictionary, collocation_min_count: u64) -> Aggregates<'_> {
         // Readable term: the most frequent surface form of each stem (ties: alphabetical).
-        let terms: Vec<&str> = self
+        let terms: Arc<[&str]> = self
             .surfaces
             .iter()
             .zip(self.stems.strings())
@@ -469,38 +599,26 @@ impl Aggregator {
             .collect();
 
         // Independent tables, computed in parallel.
-        let ((term_counts, terms_by_organisation), (terms_by_country, rest)) = rayon::join(
+        let (terms_by_organisation, (terms_by_country, rest)) = rayon::join(
+            || self.group_terms(&terms, |u| u.organisation.as_deref(), true),
             || {
                 rayon::join(
-                    || self.term_count_rows(&terms),
-                    || self.group_rows(&terms, |u| u.organisation.as_deref(), true),
-                )
-            },
-            || {
-                rayon::join(
-                    || self.group_rows(&terms, |u| u.country.as_deref(), false),
+                    || self.group_terms(&terms, |u| u.country.as_deref(), false),
                     || self.theme_and_collocation_rows(themes, collocation_min_count),
                 )
             },
         );
         Aggregates {
-            term_counts,
+            term_counts: TermCounts {
+                counts: &self.term_counts,
+                units: &self.units,
+                stems: Some(&self.stems),
+                terms,
+            },
             terms_by_organisation,
             terms_by_country,
             ..rest
         }
-    }
-
-    fn term_count_rows<'a>(&'a self, terms: &[&'a str]) -> Vec<TermCountRow<'a>> {
-        self.term_counts
-            .iter()
-            .map(|&(unit, stem, count)| TermCountRow {
-                unit_id: &self.units[unit as usize].unit_id,
-                stem: self.stems.resolve(stem),
-                term: terms[stem as usize],
-                count: u64::from(count),
-            })
-            .collect()
     }
 
     /// Every table but the term tables.
@@ -616,9 +734,9 @@ impl Aggregator {
 
         Aggregates {
             units: &self.units,
-            term_counts: Vec::new(),
-            terms_by_organisation: Vec::new(),
-            terms_by_country: Vec::new(),
+            term_counts: TermCounts::default(),
+            terms_by_organisation: GroupTerms::default(),
+            terms_by_country: GroupTerms::default(),
             themes_by_organisation,
             themes_by_country,
             theme_cooccurrence,
@@ -647,20 +765,14 @@ impl Aggregator {
             .collect()
     }
 
-    /// Rows of a term × group table: the groups are the distinct values of `key` over the
-    /// units (null for units where it is unknown), in order.
-    fn group_rows<'a>(
+    /// A term × group table: the groups are the distinct values of `key` over the units
+    /// (null for units where it is unknown), in order.
+    fn group_terms<'a>(
         &'a self,
-        terms: &[&'a str],
-        key: impl Fn(&UnitRow) -> Option<&str>,
+        terms: &Arc<[&'a str]>,
+        key: impl Fn(&'a UnitRow) -> Option<&'a str>,
         with_country: bool,
-    ) -> Vec<GroupTermRow<'a>> {
-        #[derive(Default)]
-        struct Group {
-            stems: FxHashMap<u32, (u64, u64)>,
-            tokens: u64,
-            countries: BTreeSet<String>,
-        }
+    ) -> GroupTerms<'a> {
         // Each unit's group, by index: one lookup per unit, not per counted stem.
         let mut index: BTreeMap<Option<&str>, usize> = BTreeMap::new();
         for u in &self.units {
@@ -669,74 +781,66 @@ impl Aggregator {
         for (i, slot) in index.values_mut().enumerate() {
             *slot = i;
         }
-        let mut groups: Vec<Group> = (0..index.len()).map(|_| Group::default()).collect();
         let unit_group: Vec<usize> = self.units.iter().map(|u| index[&key(u)]).collect();
+        let mut tokens = vec![0u64; index.len()];
+        let mut countries: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); index.len()];
+        let mut stems: Vec<FxHashMap<u32, (u64, u64)>> = vec![FxHashMap::default(); index.len()];
         for (u, &g) in self.units.iter().zip(&unit_group) {
-            let g = &mut groups[g];
-            g.tokens += u.n_content_tokens;
+            tokens[g] += u.n_content_tokens;
             if let Some(c) = &u.country {
-                g.countries.insert(c.clone());
+                countries[g].insert(c);
             }
         }
         let mut corpus: Vec<u64> = vec![0; self.stems.len()];
         for &(unit, stem, count) in &self.term_counts {
-            let g = &mut groups[unit_group[unit as usize]];
-            let entry = g.stems.entry(stem).or_default();
+            let entry = stems[unit_group[unit as usize]].entry(stem).or_default();
             entry.0 += u64::from(count);
             entry.1 += 1;
             corpus[stem as usize] += u64::from(count);
         }
         let mut groups_with: Vec<u64> = vec![0; self.stems.len()];
-        for g in &groups {
-            for &stem in g.stems.keys() {
+        for g in &stems {
+            for &stem in g.keys() {
                 groups_with[stem as usize] += 1;
             }
         }
-        let corpus_tokens: u64 = groups.iter().map(|g| g.tokens).sum();
-        let n_groups = groups.len() as u64;
-        let mut rows = Vec::with_capacity(self.term_counts.len());
-        for (name, g) in index.keys().zip(&groups) {
-            let mut stems: Vec<(u32, u64, u64)> =
-                g.stems.iter().map(|(&s, &(c, u))| (s, c, u)).collect();
-            stems.sort_unstable_by(|a, b| {
-                b.1.cmp(&a.1)
-                    .then_with(|| self.stems.resolve(a.0).cmp(self.stems.resolve(b.0)))
-            });
-            let group: Option<Arc<str>> = name.map(Arc::from);
-            let country: Option<Arc<str>> = (with_country && !g.countries.is_empty()).then(|| {
-                g.countries
-                    .iter()
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join("; ")
-                    .into()
-            });
-            let rest_tokens = corpus_tokens - g.tokens;
-            for (rank, (stem, count, units)) in stems.into_iter().enumerate() {
-                let rest = corpus[stem as usize] - count;
-                // With a single group there is no rest to compare with: null, not 0.
-                let keyness = (g.tokens > 0 && rest_tokens > 0)
-                    .then(|| stats::keyness(count, g.tokens, rest, rest_tokens));
-                rows.push(GroupTermRow {
-                    group: group.clone(),
-                    country: country.clone(),
-                    stem: self.stems.resolve(stem),
-                    term: terms[stem as usize],
-                    count,
-                    per_10k: if g.tokens == 0 {
-                        0.0
-                    } else {
-                        count as f64 * 10_000.0 / g.tokens as f64
-                    },
-                    units,
-                    tf_idf: stats::tf_idf(count, n_groups, groups_with[stem as usize]),
-                    keyness_g2: keyness.map(|k| k.0),
-                    log_ratio: keyness.map(|k| k.1),
-                    rank: rank as u64 + 1,
+        let mut rows = 0;
+        let groups: Vec<TermGroup<'a>> = index
+            .keys()
+            .zip(stems)
+            .zip(tokens.iter().zip(&countries))
+            .map(|((&name, counts), (&tokens, countries))| {
+                let mut stems: Vec<(u32, u64, u64)> =
+                    counts.into_iter().map(|(s, (c, u))| (s, c, u)).collect();
+                stems.sort_unstable_by(|a, b| {
+                    b.1.cmp(&a.1)
+                        .then_with(|| self.stems.resolve(a.0).cmp(self.stems.resolve(b.0)))
                 });
-            }
+                rows += stems.len();
+                TermGroup {
+                    name,
+                    country: (with_country && !countries.is_empty()).then(|| {
+                        countries
+                            .iter()
+                            .copied()
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                            .into()
+                    }),
+                    tokens,
+                    stems,
+                }
+            })
+            .collect();
+        GroupTerms {
+            groups,
+            stems: Some(&self.stems),
+            terms: terms.clone(),
+            corpus,
+            groups_with,
+            corpus_tokens: tokens.iter().sum(),
+            rows,
         }
-        rows
     }
 }
 

@@ -14,7 +14,7 @@ use std::time::{Instant, SystemTime};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::aggregate::Aggregator;
+use crate::aggregate::{Aggregates, Aggregator};
 use crate::analyse::{Analyser, Workspace};
 use crate::config::{Config, Format};
 use crate::error::{ConfigError, Error, IngestError, WriteError};
@@ -27,6 +27,7 @@ use crate::shard::{
 use crate::tables::{self, names};
 use crate::unit_tables::{Rows, UnitTables};
 use crate::write::{self, WrittenTable};
+use polars::prelude::DataFrame;
 
 /// What to run.
 #[derive(Debug, Clone)]
@@ -327,6 +328,9 @@ pub struct MergeOptions {
     pub threads: Option<usize>,
 }
 
+/// The largest tables are built and written in chunks of about this many rows.
+const CHUNK_ROWS: usize = 1 << 17;
+
 /// Per-unit rows are written in batches of about this many rows.
 const MERGE_BATCH_ROWS: usize = 1 << 18;
 
@@ -561,53 +565,58 @@ impl Finish<'_> {
         let mut written = unit_tables.finish()?;
         let a = &aggregates;
         // The aggregated tables are laid out and written in parallel: each is independent.
-        type Build<'b> = Box<dyn Fn() -> polars::prelude::DataFrame + Send + Sync + 'b>;
-        let jobs: Vec<(&str, Build<'_>)> = vec![
-            (names::UNITS, Box::new(|| tables::units(&a.units))),
-            (
-                names::TERM_COUNTS,
-                Box::new(|| tables::term_counts(&a.term_counts)),
-            ),
-            (
-                names::TERMS_BY_ORGANISATION,
-                Box::new(|| tables::terms_by_group(&a.terms_by_organisation, "organisation", true)),
-            ),
-            (
-                names::TERMS_BY_COUNTRY,
-                Box::new(|| tables::terms_by_group(&a.terms_by_country, "country", false)),
-            ),
-            (
-                names::THEMES_BY_ORGANISATION,
-                Box::new(|| {
-                    tables::themes_by_group(&a.themes_by_organisation, "organisation", true)
-                }),
-            ),
-            (
-                names::THEMES_BY_COUNTRY,
-                Box::new(|| tables::themes_by_group(&a.themes_by_country, "country", false)),
-            ),
-            (
-                names::THEME_COOCCURRENCE,
-                Box::new(|| tables::theme_cooccurrence(&a.theme_cooccurrence)),
-            ),
-            (
-                names::THEME_PATTERNS,
-                Box::new(|| tables::theme_patterns(&a.theme_patterns)),
-            ),
-            (
-                names::COLLOCATIONS,
-                Box::new(|| tables::collocations(&a.collocations)),
-            ),
-            (
-                names::COLLOCATIONS_BY_ORGANISATION,
-                Box::new(|| tables::collocations_by_organisation(&a.collocations_by_organisation)),
-            ),
+        // The term tables, the largest, are built and written in chunks.
+        type Job<'b> = Box<dyn Fn() -> Result<WrittenTable, WriteError> + Send + Sync + 'b>;
+        let whole = |name: &'static str, frame: fn(&Aggregates<'_>) -> DataFrame| -> Job<'_> {
+            Box::new(move || write::write_table(out, name, &frame(a), formats))
+        };
+        let jobs: Vec<Job<'_>> = vec![
+            whole(names::UNITS, |a| tables::units(a.units)),
+            Box::new(|| {
+                let chunks = a.term_counts.chunks(CHUNK_ROWS);
+                let frames = chunks.map(|rows| tables::term_counts(&rows));
+                write::write_chunks(
+                    out,
+                    names::TERM_COUNTS,
+                    &tables::term_counts(&[]),
+                    frames,
+                    formats,
+                )
+            }),
+            Box::new(|| {
+                let chunks = a.terms_by_organisation.chunks(CHUNK_ROWS);
+                let frames = chunks.map(|rows| tables::terms_by_group(&rows, "organisation", true));
+                let empty = tables::terms_by_group(&[], "organisation", true);
+                write::write_chunks(out, names::TERMS_BY_ORGANISATION, &empty, frames, formats)
+            }),
+            Box::new(|| {
+                let chunks = a.terms_by_country.chunks(CHUNK_ROWS);
+                let frames = chunks.map(|rows| tables::terms_by_group(&rows, "country", false));
+                let empty = tables::terms_by_group(&[], "country", false);
+                write::write_chunks(out, names::TERMS_BY_COUNTRY, &empty, frames, formats)
+            }),
+            whole(names::THEMES_BY_ORGANISATION, |a| {
+                tables::themes_by_group(&a.themes_by_organisation, "organisation", true)
+            }),
+            whole(names::THEMES_BY_COUNTRY, |a| {
+                tables::themes_by_group(&a.themes_by_country, "country", false)
+            }),
+            whole(names::THEME_COOCCURRENCE, |a| {
+                tables::theme_cooccurrence(&a.theme_cooccurrence)
+            }),
+            whole(names::THEME_PATTERNS, |a| {
+                tables::theme_patterns(&a.theme_patterns)
+            }),
+            whole(names::COLLOCATIONS, |a| {
+                tables::collocations(&a.collocations)
+            }),
+            whole(names::COLLOCATIONS_BY_ORGANISATION, |a| {
+                tables::collocations_by_organisation(&a.collocations_by_organisation)
+            }),
         ];
-        let results: Vec<Result<WrittenTable, WriteError>> = self.pool.install(|| {
-            jobs.par_iter()
-                .map(|(name, build)| write::write_table(out, name, &build(), formats))
-                .collect()
-        });
+        let results: Vec<Result<WrittenTable, WriteError>> = self
+            .pool
+            .install(|| jobs.par_iter().map(|job| job()).collect());
         for result in results {
             written.push(result?);
         }

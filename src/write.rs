@@ -216,6 +216,22 @@ pub fn write_table(
     sink.finish()
 }
 
+/// Writes a table given in chunks (each a frame with the columns of `empty`), so that its
+/// rows are never all in memory.
+pub fn write_chunks(
+    dir: &Path,
+    name: &str,
+    empty: &DataFrame,
+    chunks: impl Iterator<Item = DataFrame>,
+    formats: &[Format],
+) -> Result<WrittenTable, WriteError> {
+    let mut sink = TableSink::create(dir, name, empty.schema(), formats)?;
+    for chunk in chunks {
+        sink.write(&chunk)?;
+    }
+    sink.finish()
+}
+
 /// Writes `bytes` to `path` atomically.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
     let dir = path.parent().unwrap_or(Path::new("."));
