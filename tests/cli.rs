@@ -6,6 +6,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod common;
+
 const SAMPLE: &str = include_str!("../input/gaatw-alliance-news.txt");
 
 /// A document without interview headings, in Spanish.
@@ -835,4 +837,40 @@ fn merge_names_a_missing_duplicated_or_foreign_part() {
         "{}",
         run.stderr
     );
+}
+
+#[test]
+fn merged_shards_of_a_generated_corpus_equal_the_single_run() {
+    let dir = temp();
+    common::corpus::write_corpus(&dir.path().join("corpus"), 300).unwrap();
+    let single = themata(dir.path(), &["run", "corpus", "-q", "-o", "single"]);
+    assert_eq!(single.code, 0, "{}", single.stderr);
+    let expected = csvs(&dir.path().join("single"));
+    assert!(table(&dir.path().join("single"), "units").len() >= 300);
+    for n in [4, 9] {
+        let merge = shard_and_merge(dir.path(), "corpus", n, &["--threads", "1"]);
+        assert_eq!(merge.code, 0, "{}", merge.stderr);
+        let merged = csvs(&dir.path().join(format!("merged-{n}")));
+        assert_eq!(
+            merged.keys().collect::<Vec<_>>(),
+            expected.keys().collect::<Vec<_>>()
+        );
+        for (name, bytes) in &expected {
+            assert!(
+                &merged[name] == bytes,
+                "{n} shards: {name} differs from the single run"
+            );
+        }
+        // Every shard got documents: the split is real.
+        for i in 0..n {
+            let part: serde_json::Value = serde_json::from_slice(
+                &fs::read(dir.path().join(format!("parts/{n}/{i}/part.json"))).unwrap(),
+            )
+            .unwrap();
+            assert!(
+                !part["inputs"].as_array().unwrap().is_empty(),
+                "shard {i}/{n} is empty"
+            );
+        }
+    }
 }
