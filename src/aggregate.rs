@@ -639,7 +639,8 @@ impl Aggregator {
 
         let mut theme_cooccurrence = Vec::new();
         let corpus = Some("*".to_string());
-        let scopes: [(&str, Vec<(&Option<String>, &ThemeGroup)>); 3] = [
+        type Groups<'g> = Vec<(&'g Option<String>, &'g ThemeGroup)>;
+        let scopes: [(&str, Groups<'_>); 3] = [
             ("corpus", vec![(&corpus, &self.themes_corpus)]),
             ("country", self.themes_by_country.iter().collect()),
             ("organisation", self.themes_by_organisation.iter().collect()),
