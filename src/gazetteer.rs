@@ -192,35 +192,24 @@ impl Gazetteer {
     }
 
     /// Like [`Gazetteer::find_places`], but calls `f` on each match instead of allocating.
+    ///
+    /// A whole-word place starts where a word starts, so only word starts are tried, each
+    /// with an anchored search ([`Gazetteer::place_at`]): most fail on their first byte,
+    /// which is much faster than running the automaton over every byte of the text.
     pub fn for_each_place(&self, text: &str, mut f: impl FnMut(PlaceMatch)) {
-        let mut pos = 0;
-        while pos < text.len() {
-            let Some(m) = self.automaton.find(Input::new(text).span(pos..text.len())) else {
-                break;
-            };
-            let (start, end) = (m.start(), m.end());
-            let before_ok = text[..start]
-                .chars()
-                .next_back()
-                .is_none_or(|c| !is_word_char(c));
-            let after_ok = text[end..].chars().next().is_none_or(|c| !is_word_char(c));
-            if before_ok && after_ok {
-                if let Some(e) = self.entries.get(m.pattern().as_usize()) {
-                    f(PlaceMatch {
-                        start,
-                        end,
-                        kind: e.kind,
-                        country: e.country,
-                        name: e.name,
-                    });
-                }
-                pos = end;
-            } else {
-                // Not a whole word: look again from the next char, so that a shorter place
-                // starting later inside the rejected span can still be found.
-                let step = text[start..].chars().next().map_or(1, char::len_utf8);
-                pos = start + step;
+        let mut resume = 0;
+        let mut previous_is_word = false;
+        for (i, c) in text.char_indices() {
+            let is_word = is_word_char(c);
+            if is_word
+                && !previous_is_word
+                && i >= resume
+                && let Some(m) = self.place_at(text, i)
+            {
+                resume = m.end;
+                f(m);
             }
+            previous_is_word = is_word;
         }
     }
 
