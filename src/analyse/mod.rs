@@ -264,9 +264,8 @@ impl Analyser {
         unit
     }
 
-    /// The content words of a unit's tokens with their stems and counts (sorted by stem,
-    /// then surface), and the number of content tokens: the hot path (tokenise → stem →
-    /// count).
+    /// The content words of a unit's tokens with their stems and counts (grouped by stem, in
+    /// stem order), and the number of content tokens: the hot path (tokenise → stem → count).
     pub fn count_terms(
         &self,
         tokens: &UnitTokens,
@@ -287,7 +286,7 @@ impl Analyser {
                 count,
             });
         }
-        surfaces.sort_unstable_by(|a, b| (&a.stem, &a.surface).cmp(&(&b.stem, &b.surface)));
+        surfaces.sort_unstable_by(|a, b| a.stem.cmp(&b.stem));
         (surfaces, n_content_tokens)
     }
 
