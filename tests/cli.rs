@@ -516,6 +516,7 @@ fn help_explains_every_option() {
         "--config",
         "--format",
         "--threads",
+        "--shard",
         "--quiet",
         "Examples:",
     ] {
@@ -526,6 +527,17 @@ fn help_explains_every_option() {
     }
     let bad = themata(dir.path(), &["run", "--threads", "0"]);
     assert_eq!(bad.code, 2);
+    let out = Command::new(env!("CARGO_BIN_EXE_themata"))
+        .args(["merge", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    for option in ["--output", "--format", "--threads", "--quiet", "Examples:"] {
+        assert!(
+            help.contains(option),
+            "`themata merge --help` lacks {option}:\n{help}"
+        );
+    }
 }
 
 /// A corpus of ten sentences with a two-theme dictionary, built so that the 2×2 table of
