@@ -20,6 +20,9 @@
 //!   ranks.
 //! - [`tables`] and [`mod@write`]: DataFrames, written atomically as Parquet and CSV.
 //! - [`pipeline`] holds the stage order and the parallelism.
+//! - [`shard`]: a corpus split into shards of whole documents (`themata run --shard I/N`),
+//!   each writing a part (the additive aggregates and per-unit rows), which `themata merge`
+//!   sums into the tables of a single run ([`aggregate::Aggregator::absorb`]).
 //!
 //! ## Glossary
 //!
