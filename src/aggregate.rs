@@ -9,6 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
@@ -282,6 +283,60 @@ impl<'a> GroupTerms<'a> {
     }
 }
 
+/// The `collocations_by_organisation` table: each organisation's listed phrases with their
+/// counts (8 bytes a row until written); rows are built in chunks of organisations as they
+/// are written.
+#[derive(Debug, Clone, Default)]
+pub struct CollocationsByOrganisation<'a> {
+    /// Organisation, its countries, and its (phrase id, count) by count descending, phrase.
+    organisations: Vec<(Option<&'a str>, Option<Arc<str>>, Vec<(u32, u32)>)>,
+    phrases: Option<&'a Interner>,
+    /// Words in each phrase, by phrase id.
+    words: &'a [(u64, u8)],
+    rows: usize,
+}
+
+impl<'a> CollocationsByOrganisation<'a> {
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.rows
+    }
+
+    /// Whether there is no row.
+    pub fn is_empty(&self) -> bool {
+        self.rows == 0
+    }
+
+    /// The rows, in chunks of whole organisations of about `rows` rows, in order.
+    pub fn chunks(&self, rows: usize) -> impl Iterator<Item = Vec<CollocationGroupRow<'a>>> + '_ {
+        let mut next = 0;
+        std::iter::from_fn(move || {
+            let first = next;
+            let mut size = 0;
+            while next < self.organisations.len()
+                && (size == 0 || size + self.organisations[next].2.len() <= rows)
+            {
+                size += self.organisations[next].2.len();
+                next += 1;
+            }
+            (next > first).then(|| {
+                let phrases = self.phrases.expect("rows come from an aggregator");
+                let mut chunk = Vec::with_capacity(size);
+                for (organisation, country, counts) in &self.organisations[first..next] {
+                    chunk.extend(counts.iter().map(|&(phrase, count)| CollocationGroupRow {
+                        organisation: *organisation,
+                        country: country.clone(),
+                        phrase: phrases.resolve(phrase),
+                        n: self.words[phrase as usize].1,
+                        count: u64::from(count),
+                    }));
+                }
+                chunk
+            })
+        })
+    }
+}
+
 /// All aggregated rows, sorted as the contract says, borrowing from the [`Aggregator`].
 #[derive(Debug, Clone, Default)]
 pub struct Aggregates<'a> {
@@ -303,8 +358,9 @@ pub struct Aggregates<'a> {
     pub theme_patterns: Vec<PatternRow>,
     /// `collocations`, by count descending and phrase.
     pub collocations: Vec<CollocationRow>,
-    /// `collocations_by_organisation`, by organisation, count descending and phrase.
-    pub collocations_by_organisation: Vec<CollocationGroupRow<'a>>,
+    /// `collocations_by_organisation`, by organisation, count descending and phrase, built
+    /// chunk by chunk as it is written.
+    pub collocations_by_organisation: CollocationsByOrganisation<'a>,
 }
 
 /// Additive theme counts of one group.
@@ -694,44 +750,45 @@ impl Aggregator {
         let collocations = collocation_rows(&totals, collocation_min_count);
         drop(totals);
         // Listed phrases by id: only their per-organisation counts become rows.
-        let listed: FxHashMap<u32, u8> = collocations
+        let listed: rustc_hash::FxHashSet<u32> = collocations
             .iter()
-            .filter_map(|r| self.phrases.get(&r.phrase).map(|id| (id, r.n)))
+            .filter_map(|r| self.phrases.get(&r.phrase))
             .collect();
-        // Rows bucketed by organisation id, organisations then taken in name order.
-        let mut by_organisation: Vec<Vec<(u64, &str, u8)>> =
-            vec![Vec::new(); self.organisations.len()];
+        // Counts bucketed by organisation id, organisations then taken in name order.
+        let mut by_organisation: Vec<Vec<(u32, u32)>> = vec![Vec::new(); self.organisations.len()];
         for (&(organisation, phrase), &count) in &self.collocations_by_organisation {
-            if let Some(&n) = listed.get(&phrase) {
-                by_organisation[organisation as usize].push((
-                    u64::from(count),
-                    self.phrases.resolve(phrase),
-                    n,
-                ));
+            if listed.contains(&phrase) {
+                by_organisation[organisation as usize].push((phrase, count));
             }
         }
         let mut order: Vec<usize> = (0..self.organisations.len()).collect();
         order.sort_by_key(|&i| &self.organisations[i]);
-        let mut collocations_by_organisation = Vec::new();
+        let mut organisations = Vec::new();
+        let mut rows = 0;
         for i in order {
             let organisation = &self.organisations[i];
-            let mut rows = std::mem::take(&mut by_organisation[i]);
-            rows.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+            let mut counts = std::mem::take(&mut by_organisation[i]);
+            if counts.is_empty() {
+                continue;
+            }
+            counts.sort_unstable_by(|a, b| {
+                b.1.cmp(&a.1)
+                    .then_with(|| self.phrases.resolve(a.0).cmp(self.phrases.resolve(b.0)))
+            });
+            rows += counts.len();
             let country: Option<Arc<str>> = org_countries
                 .get(organisation)
                 .cloned()
                 .flatten()
                 .map(Arc::from);
-            collocations_by_organisation.extend(rows.into_iter().map(|(count, phrase, n)| {
-                CollocationGroupRow {
-                    organisation: organisation.as_deref(),
-                    country: country.clone(),
-                    phrase,
-                    n,
-                    count,
-                }
-            }));
+            organisations.push((organisation.as_deref(), country, counts));
         }
+        let collocations_by_organisation = CollocationsByOrganisation {
+            organisations,
+            phrases: Some(&self.phrases),
+            words: &self.phrase_counts,
+            rows,
+        };
 
         Aggregates {
             units: &self.units,
@@ -785,34 +842,37 @@ impl Aggregator {
         let unit_group: Vec<usize> = self.units.iter().map(|u| index[&key(u)]).collect();
         let mut tokens = vec![0u64; index.len()];
         let mut countries: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); index.len()];
-        let mut stems: Vec<FxHashMap<u32, (u64, u64)>> = vec![FxHashMap::default(); index.len()];
         for (u, &g) in self.units.iter().zip(&unit_group) {
             tokens[g] += u.n_content_tokens;
             if let Some(c) = &u.country {
                 countries[g].insert(c);
             }
         }
+        // (group, stem, count) of every unit × stem, sorted: each run of one (group, stem) is
+        // summed into one row. 12 bytes a record, no hash table per group.
+        let mut records: Vec<(u32, u32, u32)> = self
+            .term_counts
+            .iter()
+            .map(|&(unit, stem, count)| (unit_group[unit as usize] as u32, stem, count))
+            .collect();
+        records.par_sort_unstable_by_key(|&(group, stem, _)| (group, stem));
+        let mut stems: Vec<Vec<(u32, u64, u64)>> = vec![Vec::new(); index.len()];
         let mut corpus: Vec<u64> = vec![0; self.stems.len()];
-        for &(unit, stem, count) in &self.term_counts {
-            let entry = stems[unit_group[unit as usize]].entry(stem).or_default();
-            entry.0 += u64::from(count);
-            entry.1 += 1;
-            corpus[stem as usize] += u64::from(count);
-        }
         let mut groups_with: Vec<u64> = vec![0; self.stems.len()];
-        for g in &stems {
-            for &stem in g.keys() {
-                groups_with[stem as usize] += 1;
-            }
+        for run in records.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
+            let (group, stem, _) = run[0];
+            let count: u64 = run.iter().map(|r| u64::from(r.2)).sum();
+            stems[group as usize].push((stem, count, run.len() as u64));
+            corpus[stem as usize] += count;
+            groups_with[stem as usize] += 1;
         }
+        drop(records);
         let mut rows = 0;
         let groups: Vec<TermGroup<'a>> = index
             .keys()
             .zip(stems)
             .zip(tokens.iter().zip(&countries))
-            .map(|((&name, counts), (&tokens, countries))| {
-                let mut stems: Vec<(u32, u64, u64)> =
-                    counts.into_iter().map(|(s, (c, u))| (s, c, u)).collect();
+            .map(|((&name, mut stems), (&tokens, countries))| {
                 stems.sort_unstable_by(|a, b| {
                     b.1.cmp(&a.1)
                         .then_with(|| self.stems.resolve(a.0).cmp(self.stems.resolve(b.0)))

@@ -610,8 +610,17 @@ impl Finish<'_> {
             whole(names::COLLOCATIONS, |a| {
                 tables::collocations(&a.collocations)
             }),
-            whole(names::COLLOCATIONS_BY_ORGANISATION, |a| {
-                tables::collocations_by_organisation(&a.collocations_by_organisation)
+            Box::new(|| {
+                let chunks = a.collocations_by_organisation.chunks(CHUNK_ROWS);
+                let frames = chunks.map(|rows| tables::collocations_by_organisation(&rows));
+                let empty = tables::collocations_by_organisation(&[]);
+                write::write_chunks(
+                    out,
+                    names::COLLOCATIONS_BY_ORGANISATION,
+                    &empty,
+                    frames,
+                    formats,
+                )
             }),
         ];
         let results: Vec<Result<WrittenTable, WriteError>> = self
