@@ -283,13 +283,22 @@ impl<'a> GroupTerms<'a> {
     }
 }
 
+/// One organisation's listed phrases.
+#[derive(Debug, Clone)]
+struct OrganisationPhrases<'a> {
+    organisation: Option<&'a str>,
+    /// Its countries, joined with `; `.
+    country: Option<Arc<str>>,
+    /// (phrase id, count), by count descending, then phrase.
+    counts: Vec<(u32, u32)>,
+}
+
 /// The `collocations_by_organisation` table: each organisation's listed phrases with their
 /// counts (8 bytes a row until written); rows are built in chunks of organisations as they
 /// are written.
 #[derive(Debug, Clone, Default)]
 pub struct CollocationsByOrganisation<'a> {
-    /// Organisation, its countries, and its (phrase id, count) by count descending, phrase.
-    organisations: Vec<(Option<&'a str>, Option<Arc<str>>, Vec<(u32, u32)>)>,
+    organisations: Vec<OrganisationPhrases<'a>>,
     phrases: Option<&'a Interner>,
     /// Words in each phrase, by phrase id.
     words: &'a [(u64, u8)],
@@ -314,18 +323,18 @@ impl<'a> CollocationsByOrganisation<'a> {
             let first = next;
             let mut size = 0;
             while next < self.organisations.len()
-                && (size == 0 || size + self.organisations[next].2.len() <= rows)
+                && (size == 0 || size + self.organisations[next].counts.len() <= rows)
             {
-                size += self.organisations[next].2.len();
+                size += self.organisations[next].counts.len();
                 next += 1;
             }
             (next > first).then(|| {
                 let phrases = self.phrases.expect("rows come from an aggregator");
                 let mut chunk = Vec::with_capacity(size);
-                for (organisation, country, counts) in &self.organisations[first..next] {
-                    chunk.extend(counts.iter().map(|&(phrase, count)| CollocationGroupRow {
-                        organisation: *organisation,
-                        country: country.clone(),
+                for o in &self.organisations[first..next] {
+                    chunk.extend(o.counts.iter().map(|&(phrase, count)| CollocationGroupRow {
+                        organisation: o.organisation,
+                        country: o.country.clone(),
                         phrase: phrases.resolve(phrase),
                         n: self.words[phrase as usize].1,
                         count: u64::from(count),
@@ -781,7 +790,11 @@ impl Aggregator {
                 .cloned()
                 .flatten()
                 .map(Arc::from);
-            organisations.push((organisation.as_deref(), country, counts));
+            organisations.push(OrganisationPhrases {
+                organisation: organisation.as_deref(),
+                country,
+                counts,
+            });
         }
         let collocations_by_organisation = CollocationsByOrganisation {
             organisations,
