@@ -968,3 +968,116 @@ fn theme_rows(
     }
     rows
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyse::{Analyser, Workspace};
+    use crate::config::Config;
+    use crate::record::{Document, DocumentMetadata};
+    use crate::segment::Segmenter;
+
+    /// Analysed units of a few documents, in (document, unit) order.
+    fn analyses(config: &Config) -> Vec<UnitAnalysis> {
+        let texts = [
+            (
+                "a.txt",
+                "Interview with Ana Ruiz of Casa Segura\n\nWhat do you do?\n\nWe run two safe \
+                 houses for trafficked women in Lima. Forced labour and domestic work are our \
+                 focus.\n\nInterview with Jo Lee of Safe Home Network\n\nWhat changed?\n\nMigrant \
+                 domestic workers in Manila face forced labour.\n",
+            ),
+            (
+                "b.txt",
+                "Interview with Mary Wanjiru, Haki Centre\n\nWhat do you do?\n\nWe support \
+                 domestic workers in Nairobi and trafficked women returning from the Gulf.\n",
+            ),
+            (
+                "c.txt",
+                "Interview with Ana Ruiz of Casa Segura\n\nAnd now?\n\nForced labour in \
+                 domestic work is still our focus, with safe houses for women.\n",
+            ),
+        ];
+        let segmenter = Segmenter::new(config.segment.clone());
+        let analyser = Analyser::new(config);
+        let mut workspace = Workspace::default();
+        let mut out = Vec::new();
+        for (name, text) in texts {
+            let document = Document {
+                name: name.into(),
+                path: name.into(),
+                text: text.into(),
+                metadata: DocumentMetadata::default(),
+            };
+            for unit in segmenter.segment(&document) {
+                out.push(analyser.analyse(text, unit, &mut workspace));
+            }
+        }
+        out
+    }
+
+    /// Every table of an aggregator, as comparable values.
+    fn tables(aggregator: &Aggregator, config: &Config) -> Vec<String> {
+        let a = aggregator.finish(&config.themes, 1);
+        vec![
+            format!("{:?}", a.units),
+            format!("{:?}", a.term_counts.chunks(3).collect::<Vec<_>>().concat()),
+            format!(
+                "{:?}",
+                a.terms_by_organisation
+                    .chunks(5)
+                    .collect::<Vec<_>>()
+                    .concat()
+            ),
+            format!(
+                "{:?}",
+                a.terms_by_country.chunks(5).collect::<Vec<_>>().concat()
+            ),
+            format!("{:?}", a.themes_by_organisation),
+            format!("{:?}", a.themes_by_country),
+            format!("{:?}", a.theme_cooccurrence),
+            format!("{:?}", a.theme_patterns),
+            format!("{:?}", a.collocations),
+            format!(
+                "{:?}",
+                a.collocations_by_organisation
+                    .chunks(2)
+                    .collect::<Vec<_>>()
+                    .concat()
+            ),
+        ]
+    }
+
+    #[test]
+    fn absorbed_shards_equal_the_whole_in_any_order() {
+        let config = Config::builtin();
+        let units = analyses(&config);
+        assert_eq!(units.len(), 4);
+        let mut whole = Aggregator::new();
+        for u in &units {
+            whole.add(u);
+        }
+        let expected = tables(&whole, &config);
+        assert!(expected[1].contains("labour"), "{}", expected[1]);
+        // Shards of whole documents: a.txt + c.txt, and b.txt (interleaved by document).
+        let shard = |documents: &[&str]| {
+            let mut a = Aggregator::new();
+            for u in units
+                .iter()
+                .filter(|u| documents.contains(&u.unit.document.as_str()))
+            {
+                a.add(u);
+            }
+            // Through the part format, as a merge reads it.
+            postcard::from_bytes::<Aggregator>(&postcard::to_stdvec(&a).unwrap()).unwrap()
+        };
+        for order in [[0, 1], [1, 0]] {
+            let mut shards = [Some(shard(&["a.txt", "c.txt"])), Some(shard(&["b.txt"]))];
+            let mut merged = Aggregator::new();
+            for i in order {
+                merged.absorb(shards[i].take().expect("each shard once"));
+            }
+            assert_eq!(tables(&merged, &config), expected, "order {order:?}");
+        }
+    }
+}
