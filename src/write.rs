@@ -72,6 +72,29 @@ pub(crate) fn temp_in(dir: &Path, target: &Path) -> Result<(File, TempPath), Wri
     Ok(file.into_parts())
 }
 
+/// Appends `frame` to a Parquet file as row groups.
+fn write_parquet(
+    p: &mut Pending<FileWriter<BufWriter<File>>>,
+    frame: &DataFrame,
+    options: WriteOptions,
+) -> Result<(), WriteError> {
+    let schema = p.writer.schema().clone();
+    let encodings = schema
+        .iter_values()
+        .map(|f| get_dtype_encoding(&f.dtype))
+        .collect();
+    let batches = frame.iter_chunks(CompatLevel::oldest(), false).map(Ok);
+    let groups = RowGroupIterator::try_new(batches, &schema, options, encodings)
+        .map_err(|e| file_error(&p.target, e))?;
+    for group in groups {
+        let group = group.map_err(|e| file_error(&p.target, e))?;
+        p.writer
+            .write(frame.height() as u64, group)
+            .map_err(|e| file_error(&p.target, e))?;
+    }
+    Ok(())
+}
+
 impl TableSink {
     /// Starts writing table `name` with `schema` into `dir`, in `formats`.
     pub fn create(
@@ -136,29 +159,22 @@ impl TableSink {
         let mut frame = frame.clone();
         frame.rechunk_mut();
         self.rows += frame.height() as u64;
-        if let Some(p) = &mut self.parquet {
-            let schema = p.writer.schema().clone();
-            let encodings = schema
-                .iter_values()
-                .map(|f| get_dtype_encoding(&f.dtype))
-                .collect();
-            let batches = frame.iter_chunks(CompatLevel::oldest(), false).map(Ok);
-            let groups =
-                RowGroupIterator::try_new(batches, &schema, self.parquet_options, encodings)
-                    .map_err(|e| file_error(&p.target, e))?;
-            for group in groups {
-                let group = group.map_err(|e| file_error(&p.target, e))?;
-                p.writer
-                    .write(frame.height() as u64, group)
-                    .map_err(|e| file_error(&p.target, e))?;
-            }
-        }
-        if let Some(c) = &mut self.csv {
-            c.writer
-                .write_batch(&frame)
-                .map_err(|e| file_error(&c.target, e))?;
-        }
-        Ok(())
+        // The two formats of a batch are encoded at the same time (on the caller's rayon pool).
+        let options = self.parquet_options;
+        let (parquet, csv) = rayon::join(
+            || match &mut self.parquet {
+                Some(p) => write_parquet(p, &frame, options),
+                None => Ok(()),
+            },
+            || match &mut self.csv {
+                Some(c) => c
+                    .writer
+                    .write_batch(&frame)
+                    .map_err(|e| file_error(&c.target, e)),
+                None => Ok(()),
+            },
+        );
+        parquet.and(csv)
     }
 
     /// Completes every file and renames it into place. Returns what was written.
