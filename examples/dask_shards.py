@@ -3,7 +3,8 @@
 For users without a batch scheduler: a LocalCluster uses the cores of one machine, and the
 same code runs on any Dask cluster (`Client("scheduler-address:8786")`) whose workers share
 the corpus and output folders. Each task is a plain `themata run --shard I/N` command, so a
-failed shard raises and the merge does not run.
+failed shard raises and the merge does not run (exit code 1, "finished, some inputs skipped",
+is a complete part, not a failure).
 
     pip install "dask[distributed]"
     python examples/dask_shards.py CORPUS OUTPUT [--shards N] [--themata PATH]
@@ -20,11 +21,13 @@ from dask.distributed import Client, LocalCluster
 def run_shard(themata: str, corpus: str, parts: str, index: int, count: int) -> str:
     """One shard: `themata run CORPUS --shard I/N -o PARTS/I`; returns the part folder."""
     part = str(pathlib.Path(parts) / str(index))
-    subprocess.run(
+    done = subprocess.run(
         [themata, "run", corpus, "--shard", f"{index}/{count}", "-o", part,
          "--threads", "1", "--quiet"],
-        check=True,
     )
+    # 0: clean; 1: finished, some inputs skipped (named in part.json): the part is complete.
+    if done.returncode > 1:
+        raise RuntimeError(f"shard {index}/{count} failed with exit code {done.returncode}")
     return part
 
 
@@ -44,9 +47,11 @@ def main() -> int:
             for i in range(args.shards)
         ]
         folders = client.gather(futures)  # raises if any shard failed: no merge then
-    subprocess.run([args.themata, "merge", *folders, "-o", args.output, "--quiet"], check=True)
+    merged = subprocess.run([args.themata, "merge", *folders, "-o", args.output, "--quiet"])
+    if merged.returncode > 1:
+        return merged.returncode
     print(f"merged {len(folders)} shards into {args.output}")
-    return 0
+    return merged.returncode
 
 
 if __name__ == "__main__":

@@ -239,6 +239,9 @@ cd "$D/jobs"
 
 corpus_start=$(now)
 "$make_corpus" "$documents" corpus || fail "make_corpus could not write the corpus"
+# One input themata skips (an empty file): its shard and the merge exit 1, "finished, some
+# inputs skipped", which a job script must count as success (see `ok_or_skipped` below).
+: >corpus/empty.txt
 say "corpus: $(find corpus -type f | wc -l) documents, $(du -sh corpus | cut -f1)," \
     "in $(elapsed "$corpus_start") s"
 
@@ -271,17 +274,20 @@ job_field() {
 # ---------------------------------------------------------------------------------------
 # Scenario 1: four shards as a job array, a dependent merge, and the single run to compare.
 
+# As in the README's job script: exit 1 (finished, some inputs skipped) is a complete part.
+# shellcheck disable=SC2016 # expanded in the job
+ok_or_skipped='code=$?; [ "$code" -le 1 ] || exit "$code"'
 array_start=$(now)
 # shellcheck disable=SC2016 # $SLURM_ARRAY_* are expanded in the job, not here.
 arr=$(sbatch --parsable --array=0-$((shards - 1)) --job-name=shard \
     --output=out/shard-%A_%a.out \
-    --wrap 'themata run corpus --shard $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT -o parts/$SLURM_ARRAY_TASK_ID --quiet --threads 1') ||
+    --wrap 'themata run corpus --shard $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT -o parts/$SLURM_ARRAY_TASK_ID --quiet --threads 1; '"$ok_or_skipped") ||
     fail "sbatch refused the job array"
 parts=()
 for ((i = 0; i < shards; i++)); do parts+=("parts/$i"); done
 mrg=$(sbatch --parsable --dependency="afterok:$arr" --job-name=merge \
     --output=out/merge-%j.out \
-    --wrap "themata merge ${parts[*]} -o merged --quiet") ||
+    --wrap "themata merge ${parts[*]} -o merged --quiet; $ok_or_skipped") ||
     fail "sbatch refused the merge job"
 say "submitted job array $arr ($shards shards) and merge job $mrg (afterok:$arr)"
 
@@ -305,7 +311,11 @@ done
 [ -f merged/manifest.json ] || fail "merged/manifest.json missing"
 
 single_start=$(now)
-themata run corpus -o single --quiet || fail "the single run (themata run corpus) failed"
+code=0
+themata run corpus -o single --quiet 2>/dev/null || code=$?
+[ "$code" = 1 ] || fail "the single run (themata run corpus) exited $code, expected 1 (empty.txt skipped)"
+grep -q 'corpus/empty.txt' merged/manifest.json ||
+    fail "merged/manifest.json does not list the skipped corpus/empty.txt"
 say "single run (no Slurm, all cores) in $(elapsed "$single_start") s"
 
 # Same set of tables, then each CSV byte for byte (manifest.json holds times: not compared).
@@ -324,6 +334,7 @@ while read -r csv; do
 done < <(list_files single '*.csv')
 units=$(($(wc -l <single/units.csv) - 1))
 say "ok: the $csv_count CSV files of merged/ and single/ are byte-identical ($units units;" \
+    "empty.txt skipped by its shard and listed in the merged manifest;" \
     "same $(list_files single '*.parquet' | wc -l) Parquet files)"
 
 # ---------------------------------------------------------------------------------------
@@ -334,13 +345,13 @@ failing_start=$(now)
 # shellcheck disable=SC2016 # expanded in the job
 arr2=$(sbatch --parsable --array=0-$((shards - 1)) --job-name=shard-bad \
     --output=out/shard-bad-%A_%a.out \
-    --wrap 'input=corpus; if [ "$SLURM_ARRAY_TASK_ID" = 2 ]; then input=no-such-corpus; fi; themata run "$input" --shard $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT -o parts-bad/$SLURM_ARRAY_TASK_ID --quiet --threads 1') ||
+    --wrap 'input=corpus; if [ "$SLURM_ARRAY_TASK_ID" = 2 ]; then input=no-such-corpus; fi; themata run "$input" --shard $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT -o parts-bad/$SLURM_ARRAY_TASK_ID --quiet --threads 1; '"$ok_or_skipped") ||
     fail "sbatch refused the second job array"
 parts_bad=()
 for ((i = 0; i < shards; i++)); do parts_bad+=("parts-bad/$i"); done
 mrg2=$(sbatch --parsable --dependency="afterok:$arr2" --job-name=merge-bad \
     --output=out/merge-bad-%j.out \
-    --wrap "themata merge ${parts_bad[*]} -o merged-bad --quiet") ||
+    --wrap "themata merge ${parts_bad[*]} -o merged-bad --quiet; $ok_or_skipped") ||
     fail "sbatch refused the second merge job"
 say "submitted job array $arr2 (task 2 reads no-such-corpus) and merge job $mrg2 (afterok:$arr2)"
 
