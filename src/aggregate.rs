@@ -232,23 +232,13 @@ impl<'a> GroupTerms<'a> {
 
     /// The rows, in chunks of whole groups of about `rows` rows, in order.
     pub fn chunks(&self, rows: usize) -> impl Iterator<Item = Vec<GroupTermRow<'a>>> + '_ {
-        let mut next = 0;
-        std::iter::from_fn(move || {
-            let first = next;
-            let mut size = 0;
-            while next < self.groups.len()
-                && (size == 0 || size + self.groups[next].stems.len() <= rows)
-            {
-                size += self.groups[next].stems.len();
-                next += 1;
+        let sizes: Vec<usize> = self.groups.iter().map(|g| g.stems.len()).collect();
+        whole_groups(sizes, rows).map(move |(range, size)| {
+            let mut chunk = Vec::with_capacity(size);
+            for g in &self.groups[range] {
+                self.group_rows(g, &mut chunk);
             }
-            (next > first).then(|| {
-                let mut chunk = Vec::with_capacity(size);
-                for g in &self.groups[first..next] {
-                    self.group_rows(g, &mut chunk);
-                }
-                chunk
-            })
+            chunk
         })
     }
 
@@ -281,6 +271,24 @@ impl<'a> GroupTerms<'a> {
             });
         }
     }
+}
+
+/// Consecutive ranges of groups whose `sizes` (rows) add up to about `rows` (at least one
+/// group each), with their number of rows: how a table of whole groups is cut into chunks.
+fn whole_groups(
+    sizes: Vec<usize>,
+    rows: usize,
+) -> impl Iterator<Item = (std::ops::Range<usize>, usize)> {
+    let mut next = 0;
+    std::iter::from_fn(move || {
+        let first = next;
+        let mut size = 0;
+        while next < sizes.len() && (size == 0 || size + sizes[next] <= rows) {
+            size += sizes[next];
+            next += 1;
+        }
+        (next > first).then_some((first..next, size))
+    })
 }
 
 /// One organisation's listed phrases.
@@ -318,30 +326,20 @@ impl<'a> CollocationsByOrganisation<'a> {
 
     /// The rows, in chunks of whole organisations of about `rows` rows, in order.
     pub fn chunks(&self, rows: usize) -> impl Iterator<Item = Vec<CollocationGroupRow<'a>>> + '_ {
-        let mut next = 0;
-        std::iter::from_fn(move || {
-            let first = next;
-            let mut size = 0;
-            while next < self.organisations.len()
-                && (size == 0 || size + self.organisations[next].counts.len() <= rows)
-            {
-                size += self.organisations[next].counts.len();
-                next += 1;
+        let sizes: Vec<usize> = self.organisations.iter().map(|o| o.counts.len()).collect();
+        whole_groups(sizes, rows).map(move |(range, size)| {
+            let phrases = self.phrases.expect("rows come from an aggregator");
+            let mut chunk = Vec::with_capacity(size);
+            for o in &self.organisations[range] {
+                chunk.extend(o.counts.iter().map(|&(phrase, count)| CollocationGroupRow {
+                    organisation: o.organisation,
+                    country: o.country.clone(),
+                    phrase: phrases.resolve(phrase),
+                    n: self.words[phrase as usize].1,
+                    count: u64::from(count),
+                }));
             }
-            (next > first).then(|| {
-                let phrases = self.phrases.expect("rows come from an aggregator");
-                let mut chunk = Vec::with_capacity(size);
-                for o in &self.organisations[first..next] {
-                    chunk.extend(o.counts.iter().map(|&(phrase, count)| CollocationGroupRow {
-                        organisation: o.organisation,
-                        country: o.country.clone(),
-                        phrase: phrases.resolve(phrase),
-                        n: self.words[phrase as usize].1,
-                        count: u64::from(count),
-                    }));
-                }
-                chunk
-            })
+            chunk
         })
     }
 }
@@ -1046,6 +1044,13 @@ mod tests {
                     .concat()
             ),
         ]
+    }
+
+    #[test]
+    fn chunks_hold_whole_groups() {
+        let chunks: Vec<_> = whole_groups(vec![3, 0, 4, 1, 5], 4).collect();
+        assert_eq!(chunks, [(0..2, 3), (2..3, 4), (3..4, 1), (4..5, 5)]);
+        assert_eq!(whole_groups(Vec::new(), 4).count(), 0);
     }
 
     #[test]
