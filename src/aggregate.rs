@@ -165,16 +165,6 @@ pub struct TermCounts<'a> {
 }
 
 impl<'a> TermCounts<'a> {
-    /// Number of rows.
-    pub fn len(&self) -> usize {
-        self.counts.len()
-    }
-
-    /// Whether there is no row.
-    pub fn is_empty(&self) -> bool {
-        self.counts.is_empty()
-    }
-
     /// The rows, in chunks of at most `rows` rows, in order.
     pub fn chunks(&self, rows: usize) -> impl Iterator<Item = Vec<TermCountRow<'a>>> + '_ {
         self.counts.chunks(rows.max(1)).map(|chunk| {
@@ -216,20 +206,9 @@ pub struct GroupTerms<'a> {
     /// Groups holding each stem, by id.
     groups_with: Vec<u64>,
     corpus_tokens: u64,
-    rows: usize,
 }
 
 impl<'a> GroupTerms<'a> {
-    /// Number of rows.
-    pub fn len(&self) -> usize {
-        self.rows
-    }
-
-    /// Whether there is no row.
-    pub fn is_empty(&self) -> bool {
-        self.rows == 0
-    }
-
     /// The rows, in chunks of whole groups of about `rows` rows, in order.
     pub fn chunks(&self, rows: usize) -> impl Iterator<Item = Vec<GroupTermRow<'a>>> + '_ {
         let sizes: Vec<usize> = self.groups.iter().map(|g| g.stems.len()).collect();
@@ -310,20 +289,9 @@ pub struct CollocationsByOrganisation<'a> {
     phrases: Option<&'a Interner>,
     /// Words in each phrase, by phrase id.
     words: &'a [(u64, u8)],
-    rows: usize,
 }
 
 impl<'a> CollocationsByOrganisation<'a> {
-    /// Number of rows.
-    pub fn len(&self) -> usize {
-        self.rows
-    }
-
-    /// Whether there is no row.
-    pub fn is_empty(&self) -> bool {
-        self.rows == 0
-    }
-
     /// The rows, in chunks of whole organisations of about `rows` rows, in order.
     pub fn chunks(&self, rows: usize) -> impl Iterator<Item = Vec<CollocationGroupRow<'a>>> + '_ {
         let sizes: Vec<usize> = self.organisations.iter().map(|o| o.counts.len()).collect();
@@ -771,7 +739,6 @@ impl Aggregator {
         let mut order: Vec<usize> = (0..self.organisations.len()).collect();
         order.sort_by_key(|&i| &self.organisations[i]);
         let mut organisations = Vec::new();
-        let mut rows = 0;
         for i in order {
             let organisation = &self.organisations[i];
             let mut counts = std::mem::take(&mut by_organisation[i]);
@@ -782,7 +749,6 @@ impl Aggregator {
                 b.1.cmp(&a.1)
                     .then_with(|| self.phrases.resolve(a.0).cmp(self.phrases.resolve(b.0)))
             });
-            rows += counts.len();
             let country: Option<Arc<str>> = org_countries
                 .get(organisation)
                 .cloned()
@@ -798,7 +764,6 @@ impl Aggregator {
             organisations,
             phrases: Some(&self.phrases),
             words: &self.phrase_counts,
-            rows,
         };
 
         Aggregates {
@@ -878,7 +843,6 @@ impl Aggregator {
             groups_with[stem as usize] += 1;
         }
         drop(records);
-        let mut rows = 0;
         let groups: Vec<TermGroup<'a>> = index
             .keys()
             .zip(stems)
@@ -888,7 +852,6 @@ impl Aggregator {
                     b.1.cmp(&a.1)
                         .then_with(|| self.stems.resolve(a.0).cmp(self.stems.resolve(b.0)))
                 });
-                rows += stems.len();
                 TermGroup {
                     name,
                     country: (with_country && !countries.is_empty()).then(|| {
@@ -911,7 +874,6 @@ impl Aggregator {
             corpus,
             groups_with,
             corpus_tokens: tokens.iter().sum(),
-            rows,
         }
     }
 }
