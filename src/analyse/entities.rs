@@ -2812,6 +2812,35 @@ fn build_entities(
 mod tests {
     use super::*;
 
+    /// Sentences laid out as a document, one per line: the text and each sentence's
+    /// (start, length).
+    pub(super) fn document<S: AsRef<str>>(sentences: &[S]) -> (String, Vec<(usize, usize)>) {
+        let mut doc = String::new();
+        let mut spans = Vec::new();
+        for s in sentences {
+            spans.push((doc.len(), s.as_ref().len()));
+            doc.push_str(s.as_ref());
+            doc.push('\n');
+        }
+        (doc, spans)
+    }
+
+    /// The sentences of a [`document`], as the extractor takes them.
+    pub(super) fn sentence_refs<'d>(
+        doc: &'d str,
+        spans: &[(usize, usize)],
+    ) -> Vec<SentenceRef<'d>> {
+        spans
+            .iter()
+            .enumerate()
+            .map(|(n, &(s, l))| SentenceRef {
+                index: n as u32,
+                start_byte: s,
+                text: &doc[s..s + l],
+            })
+            .collect()
+    }
+
     pub(crate) fn one(text: &str) -> Vec<Entity> {
         let s = [SentenceRef {
             index: 0,
@@ -2891,23 +2920,8 @@ mod table_tests {
 
     /// Run one case; returns a description of the failure, if any.
     fn run(x: &EntityExtractor, case: &Case) -> Option<String> {
-        let mut doc = String::new();
-        let mut spans = Vec::new();
-        for s in &case.sentences {
-            spans.push((doc.len(), s.len()));
-            doc.push_str(s);
-            doc.push('\n');
-        }
-        let sentences: Vec<SentenceRef<'_>> = spans
-            .iter()
-            .enumerate()
-            .map(|(n, &(s, l))| SentenceRef {
-                index: n as u32,
-                start_byte: s,
-                text: &doc[s..s + l],
-            })
-            .collect();
-        let got = x.extract(&sentences);
+        let (doc, spans) = super::tests::document(&case.sentences);
+        let got = x.extract(&super::tests::sentence_refs(&doc, &spans));
         let ok = got.len() == case.expected.len()
             && got.iter().zip(&case.expected).all(|(g, e)| {
                 g.entity_type.as_str() == e.ty
@@ -2955,23 +2969,8 @@ mod prop_tests {
 
     /// Sentences joined into a document (one per line), as the pipeline would give them.
     fn check(texts: &[String]) -> Result<(), TestCaseError> {
-        let mut doc = String::new();
-        let mut spans = Vec::new();
-        for t in texts {
-            spans.push((doc.len(), t.len()));
-            doc.push_str(t);
-            doc.push('\n');
-        }
-        let sentences: Vec<SentenceRef<'_>> = spans
-            .iter()
-            .enumerate()
-            .map(|(n, &(s, l))| SentenceRef {
-                index: n as u32,
-                start_byte: s,
-                text: &doc[s..s + l],
-            })
-            .collect();
-        let got = EntityExtractor::new().extract(&sentences);
+        let (doc, spans) = super::tests::document(texts);
+        let got = EntityExtractor::new().extract(&super::tests::sentence_refs(&doc, &spans));
         let mut prev_end = 0;
         for e in &got {
             let slice = doc.get(e.start_byte..e.end_byte);
