@@ -126,6 +126,16 @@ pub fn load_config(options: &RunOptions, found: Option<&Path>) -> Result<Config,
     Ok(config)
 }
 
+/// Refuses a configuration that writes no table.
+fn require_formats(config: &Config) -> Result<(), ConfigError> {
+    if config.formats.is_empty() {
+        return Err(ConfigError::Argument(
+            "no output format (expected `parquet`, `csv` or both)".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// `config` writing `formats` instead of its own.
 fn with_formats(mut config: Config, formats: &[Format]) -> Config {
     let mut formats = formats.to_vec();
@@ -145,7 +155,8 @@ fn with_formats(mut config: Config, formats: &[Format]) -> Config {
 /// Where the per-unit rows of a run go: the tables themselves, or a shard's part.
 enum UnitSink {
     Tables(Box<UnitTables>),
-    Part(PartWriter),
+    /// A shard's part.
+    Part(PartWriter, Shard),
 }
 
 impl UnitSink {
@@ -157,7 +168,7 @@ impl UnitSink {
                 }
                 Ok(())
             }
-            UnitSink::Part(part) => {
+            UnitSink::Part(part, _) => {
                 let mut rows = Rows::default();
                 for a in &doc.analyses {
                     rows.add(&doc.text, a, config);
@@ -170,7 +181,7 @@ impl UnitSink {
     fn flush(&mut self) -> Result<(), WriteError> {
         match self {
             UnitSink::Tables(tables) => tables.flush(),
-            UnitSink::Part(_) => Ok(()),
+            UnitSink::Part(..) => Ok(()),
         }
     }
 }
@@ -192,12 +203,7 @@ pub fn run(options: &RunOptions, reporter: &dyn Reporter) -> Result<RunSummary, 
 
     let mut found = ingest::discover(&options.inputs)?;
     let config = load_config(options, found.config_file.as_deref())?;
-    if config.formats.is_empty() {
-        return Err(ConfigError::Argument(
-            "no output format (expected `parquet`, `csv` or both)".into(),
-        )
-        .into());
-    }
+    require_formats(&config)?;
     write::prepare_output(&options.output)?;
     let (pool, threads) = thread_pool(options.threads)?;
 
@@ -229,7 +235,7 @@ pub fn run(options: &RunOptions, reporter: &dyn Reporter) -> Result<RunSummary, 
     let mut aggregator = Aggregator::new();
     let mut sink = match options.shard {
         None => UnitSink::Tables(Box::new(UnitTables::create(&options.output, &config)?)),
-        Some(_) => UnitSink::Part(PartWriter::create(&options.output)?),
+        Some(shard) => UnitSink::Part(PartWriter::create(&options.output)?, shard),
     };
     let total: u64 = found.files.iter().map(|f| f.bytes).sum();
     let mut done = 0u64;
@@ -291,18 +297,17 @@ pub fn run(options: &RunOptions, reporter: &dyn Reporter) -> Result<RunSummary, 
         timings,
         reporter,
     };
-    let written = match (sink, options.shard) {
-        (UnitSink::Part(part), Some(shard)) => {
+    let written = match sink {
+        UnitSink::Part(part, shard) => {
             run.write_part(part, &aggregator, shard, corpus, &inputs, &problems, tokens)?;
             Vec::new()
         }
-        (UnitSink::Tables(tables), _) => {
+        UnitSink::Tables(tables) => {
             if inputs.is_empty() {
                 return Err(ConfigError::NoInput.into());
             }
             run.write_tables(aggregator, *tables, &inputs, &problems, None)?
         }
-        (UnitSink::Part(_), None) => unreachable!("a part is only written for a shard"),
     };
     Ok(RunSummary {
         documents: inputs.len(),
@@ -362,12 +367,7 @@ pub fn merge(options: &MergeOptions, reporter: &dyn Reporter) -> Result<RunSumma
             .collect()
     });
     config = with_formats(config, &formats);
-    if config.formats.is_empty() {
-        return Err(ConfigError::Argument(
-            "no output format (expected `parquet`, `csv` or both)".into(),
-        )
-        .into());
-    }
+    require_formats(&config)?;
     let mut inputs: Vec<InputRecord> = Vec::new();
     let mut problems: Vec<Problem> = Vec::new();
     for part in &parts {
