@@ -155,12 +155,12 @@ pub struct CollocationGroupRow<'a> {
 
 /// The `term_counts` table, whose rows (one per unit and stem, the largest table) are built
 /// in chunks as they are written, so they are never all in memory.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct TermCounts<'a> {
     /// (unit ordinal, stem id, count), by unit and stem.
     counts: &'a [(u32, u32, u32)],
     units: &'a [UnitRow],
-    stems: Option<&'a Interner>,
+    stems: &'a Interner,
     terms: Arc<[&'a str]>,
 }
 
@@ -168,7 +168,7 @@ impl<'a> TermCounts<'a> {
     /// The rows, in chunks of at most `rows` rows, in order.
     pub fn chunks(&self, rows: usize) -> impl Iterator<Item = Vec<TermCountRow<'a>>> + '_ {
         self.counts.chunks(rows.max(1)).map(|chunk| {
-            let stems = self.stems.expect("rows come from an aggregator");
+            let stems = self.stems;
             chunk
                 .iter()
                 .map(|&(unit, stem, count)| TermCountRow {
@@ -196,10 +196,10 @@ struct TermGroup<'a> {
 /// A term × group table (`terms_by_organisation`, `terms_by_country`): the counts of each
 /// group, sorted, with the corpus totals; rows with their statistics are built in chunks of
 /// groups as they are written.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct GroupTerms<'a> {
     groups: Vec<TermGroup<'a>>,
-    stems: Option<&'a Interner>,
+    stems: &'a Interner,
     terms: Arc<[&'a str]>,
     /// Corpus count of each stem, by id.
     corpus: Vec<u64>,
@@ -222,7 +222,7 @@ impl<'a> GroupTerms<'a> {
     }
 
     fn group_rows(&self, g: &TermGroup<'a>, out: &mut Vec<GroupTermRow<'a>>) {
-        let stems = self.stems.expect("rows come from an aggregator");
+        let stems = self.stems;
         let n_groups = self.groups.len() as u64;
         let group: Option<Arc<str>> = g.name.map(Arc::from);
         let rest_tokens = self.corpus_tokens - g.tokens;
@@ -283,10 +283,10 @@ struct OrganisationPhrases<'a> {
 /// The `collocations_by_organisation` table: each organisation's listed phrases with their
 /// counts (8 bytes a row until written); rows are built in chunks of organisations as they
 /// are written.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct CollocationsByOrganisation<'a> {
     organisations: Vec<OrganisationPhrases<'a>>,
-    phrases: Option<&'a Interner>,
+    phrases: &'a Interner,
     /// Words in each phrase, by phrase id.
     words: &'a [(u64, u8)],
 }
@@ -296,7 +296,7 @@ impl<'a> CollocationsByOrganisation<'a> {
     pub fn chunks(&self, rows: usize) -> impl Iterator<Item = Vec<CollocationGroupRow<'a>>> + '_ {
         let sizes: Vec<usize> = self.organisations.iter().map(|o| o.counts.len()).collect();
         whole_groups(sizes, rows).map(move |(range, size)| {
-            let phrases = self.phrases.expect("rows come from an aggregator");
+            let phrases = self.phrases;
             let mut chunk = Vec::with_capacity(size);
             for o in &self.organisations[range] {
                 chunk.extend(o.counts.iter().map(|&(phrase, count)| CollocationGroupRow {
@@ -313,7 +313,7 @@ impl<'a> CollocationsByOrganisation<'a> {
 }
 
 /// All aggregated rows, sorted as the contract says, borrowing from the [`Aggregator`].
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Aggregates<'a> {
     /// `units`, by document and unit index.
     pub units: &'a [UnitRow],
@@ -336,6 +336,16 @@ pub struct Aggregates<'a> {
     /// `collocations_by_organisation`, by organisation, count descending and phrase, built
     /// chunk by chunk as it is written.
     pub collocations_by_organisation: CollocationsByOrganisation<'a>,
+}
+
+/// The tables of [`Aggregates`] computed apart from the term tables.
+struct ThemeTables<'a> {
+    themes_by_organisation: Vec<ThemeGroupRow>,
+    themes_by_country: Vec<ThemeGroupRow>,
+    theme_cooccurrence: Vec<CooccurrenceRow>,
+    theme_patterns: Vec<PatternRow>,
+    collocations: Vec<CollocationRow>,
+    collocations_by_organisation: CollocationsByOrganisation<'a>,
 }
 
 /// Additive theme counts of one group.
@@ -630,7 +640,7 @@ impl Aggregator {
             .collect();
 
         // Independent tables, computed in parallel.
-        let (terms_by_organisation, (terms_by_country, rest)) = rayon::join(
+        let (terms_by_organisation, (terms_by_country, other)) = rayon::join(
             || self.group_terms(&terms, |u| u.organisation.as_deref(), true),
             || {
                 rayon::join(
@@ -643,21 +653,27 @@ impl Aggregator {
             term_counts: TermCounts {
                 counts: &self.term_counts,
                 units: &self.units,
-                stems: Some(&self.stems),
+                stems: &self.stems,
                 terms,
             },
             terms_by_organisation,
             terms_by_country,
-            ..rest
+            units: &self.units,
+            themes_by_organisation: other.themes_by_organisation,
+            themes_by_country: other.themes_by_country,
+            theme_cooccurrence: other.theme_cooccurrence,
+            theme_patterns: other.theme_patterns,
+            collocations: other.collocations,
+            collocations_by_organisation: other.collocations_by_organisation,
         }
     }
 
-    /// Every table but the term tables.
+    /// Every table but the units and term tables.
     fn theme_and_collocation_rows(
         &self,
         themes: &ThemeDictionary,
         collocation_min_count: u64,
-    ) -> Aggregates<'_> {
+    ) -> ThemeTables<'_> {
         let org_countries = self.organisation_countries();
         let names: Vec<&str> = themes.themes().iter().map(|t| t.name()).collect();
         let themes_by_organisation = theme_rows(
@@ -762,15 +778,11 @@ impl Aggregator {
         }
         let collocations_by_organisation = CollocationsByOrganisation {
             organisations,
-            phrases: Some(&self.phrases),
+            phrases: &self.phrases,
             words: &self.phrase_counts,
         };
 
-        Aggregates {
-            units: &self.units,
-            term_counts: TermCounts::default(),
-            terms_by_organisation: GroupTerms::default(),
-            terms_by_country: GroupTerms::default(),
+        ThemeTables {
             themes_by_organisation,
             themes_by_country,
             theme_cooccurrence,
@@ -869,7 +881,7 @@ impl Aggregator {
             .collect();
         GroupTerms {
             groups,
-            stems: Some(&self.stems),
+            stems: &self.stems,
             terms: terms.clone(),
             corpus,
             groups_with,
