@@ -77,8 +77,7 @@ pub struct SegmentConfig {
     /// Interview heading patterns.
     pub headings: Vec<Regex>,
     /// Boilerplate patterns.
-    /// Boilerplate patterns, matched in one pass.
-    pub boilerplate: regex::RegexSet,
+    pub boilerplate: crate::segment::Boilerplate,
 }
 
 /// The validated configuration of a run.
@@ -255,9 +254,7 @@ impl Config {
             compile("boilerplate", &pattern, true)?; // for the error message of a bad one
             boilerplate.push(pattern);
         }
-        let boilerplate = regex::RegexSetBuilder::new(&boilerplate)
-            .case_insensitive(true)
-            .build()
+        let boilerplate = crate::segment::Boilerplate::new(boilerplate)
             .map_err(|e| invalid("boilerplate", format!("key `segment.boilerplate`: {e}")))?;
         let extra_stopwords = file
             .stopwords

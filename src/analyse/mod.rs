@@ -26,7 +26,7 @@ use stem::Stemmer;
 pub struct Analyser {
     language: LanguageSetting,
     extra_stopwords: rustc_hash::FxHashSet<String>,
-    boilerplate: regex::RegexSet,
+    boilerplate: crate::segment::Boilerplate,
     themes: ThemeDictionary,
     window: Window,
     entities: entities::EntityExtractor,

@@ -27,6 +27,11 @@ pub fn split_sentences(text: &str, offset: usize) -> Vec<(usize, usize)> {
     // check stays linear in the paragraph's length.
     let mut open = OpenMarks::default();
     while i < bytes.len() {
+        // Only terminators, line breaks and the first bytes of tracked marks need a look.
+        if !NEEDS_LOOK[usize::from(bytes[i])] {
+            i += 1;
+            continue;
+        }
         let b = bytes[i];
         let boundary_end = match b {
             b'.' | b'!' | b'?' => terminal_end(text, i, &open),
@@ -50,6 +55,19 @@ pub fn split_sentences(text: &str, offset: usize) -> Vec<(usize, usize)> {
     push_trimmed(text, start, text.len(), offset, &mut spans);
     spans
 }
+
+/// The bytes [`split_sentences`] acts on: terminators, line breaks, and every first byte of
+/// the marks tracked by [`OpenMarks`]; any other byte is passed over.
+const NEEDS_LOOK: [bool; 256] = {
+    let mut table = [false; 256];
+    let bytes = [b'.', b'!', b'?', b'\n', b'(', b')', 0xE2, 0xC2];
+    let mut k = 0;
+    while k < bytes.len() {
+        table[bytes[k] as usize] = true;
+        k += 1;
+    }
+    table
+};
 
 /// Quotation marks and brackets opened and not yet closed.
 #[derive(Debug, Default)]
@@ -144,8 +162,9 @@ fn inside_open_quote(open: &OpenMarks, run: &str, after: &str) -> bool {
     const CLOSE_WITHIN_BYTES: usize = 600;
     let window = &after.as_bytes()[..after.len().min(CLOSE_WITHIN_BYTES)];
     MARKS.iter().zip(open.depth).any(|((_, close), depth)| {
-        let closed_in_run = run.matches(close).count() as u32;
-        depth > closed_in_run && memchr::memmem::find(window, close.as_bytes()).is_some()
+        depth > 0
+            && depth > run.matches(close).count() as u32
+            && memchr::memmem::find(window, close.as_bytes()).is_some()
     })
 }
 
@@ -167,8 +186,11 @@ fn is_abbreviation(before: &str) -> bool {
     {
         return true; // an initial: "J. Smith"
     }
-    let lower = word.to_lowercase();
-    ABBREVIATIONS.contains(&lower.as_str())
+    if word.is_ascii() {
+        ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word))
+    } else {
+        ABBREVIATIONS.contains(&word.to_lowercase().as_str())
+    }
 }
 
 /// If the line break at byte `i` ends a sentence, the byte after it.

@@ -25,7 +25,7 @@ use crate::config::SegmentConfig;
 use crate::gazetteer::{Gazetteer, PlaceKind};
 use crate::record::{Document, Paragraph, Role, Source, Unit};
 
-pub use boilerplate::{debris_end, is_boilerplate};
+pub use boilerplate::{Boilerplate, debris_end, is_boilerplate};
 pub use heading::{Heading, parse_heading};
 
 /// Splits documents into units with the configured rules.
