@@ -9,8 +9,8 @@ pub mod figures;
 pub mod language;
 mod numeric_lexer;
 pub mod sentences;
-pub mod stem;
 pub mod tokenize;
+pub mod vocabulary;
 pub mod years;
 
 use crate::config::{Config, LanguageSetting};
@@ -19,7 +19,7 @@ use crate::themes::collocations::CollocationCounts;
 use crate::themes::cooccur::{Window, WindowCounts};
 use crate::themes::{ThemeDictionary, ThemeMatcher};
 use language::Language;
-use stem::Stemmer;
+use vocabulary::{FormId, Vocabulary};
 
 /// The analysis stage, configured once and shared by all workers.
 #[derive(Debug, Clone)]
@@ -37,10 +37,8 @@ pub struct Analyser {
 /// One worker's reusable state: stemmers with their caches, and scratch buffers.
 #[derive(Default)]
 pub struct Workspace {
-    stemmers: Vec<Stemmer>,
+    vocabularies: Vec<Vocabulary>,
     matchers: Vec<(Language, ThemeMatcher)>,
-    /// Indices into the unit's forms, hashed by the form's text (no allocation per form).
-    form_ids: hashbrown::HashTable<u32>,
     word: String,
 }
 
@@ -81,6 +79,10 @@ pub struct UnitTokens {
     forms: Vec<(u32, u32, u32, bool)>,
     /// (start_byte, end_byte, form, sentence index) of every token, in text order.
     pub tokens: Vec<(usize, usize, u32, u32)>,
+    /// Each distinct form's id in the worker's vocabulary of the unit's language.
+    ids: Vec<FormId>,
+    /// The vocabulary's generation when `ids` were taken.
+    generation: u64,
 }
 
 impl UnitTokens {
@@ -121,15 +123,8 @@ impl UnitTokens {
 }
 
 impl Workspace {
-    fn stemmer(&mut self, language: Language) -> &mut Stemmer {
-        let index = match self.stemmers.iter().position(|s| s.language() == language) {
-            Some(i) => i,
-            None => {
-                self.stemmers.push(Stemmer::new(language));
-                self.stemmers.len() - 1
-            }
-        };
-        &mut self.stemmers[index]
+    fn vocabulary(&mut self, language: Language) -> &mut Vocabulary {
+        vocabulary_for(&mut self.vocabularies, language)
     }
 
     fn matcher(&mut self, language: Language, themes: &ThemeDictionary) -> &ThemeMatcher {
@@ -143,6 +138,18 @@ impl Workspace {
         };
         &self.matchers[index].1
     }
+}
+
+/// The vocabulary of `language` among `vocabularies`, added when missing.
+fn vocabulary_for(vocabularies: &mut Vec<Vocabulary>, language: Language) -> &mut Vocabulary {
+    let index = match vocabularies.iter().position(|v| v.language() == language) {
+        Some(i) => i,
+        None => {
+            vocabularies.push(Vocabulary::new(language));
+            vocabularies.len() - 1
+        }
+    };
+    &mut vocabularies[index]
 }
 
 /// The language used when detection gives no reliable answer.
@@ -217,49 +224,35 @@ impl Analyser {
         // About one token per six bytes of English text: reserve to avoid regrowing.
         let bytes: usize = sentences.iter().map(|s| s.end_byte - s.start_byte).sum();
         unit.tokens.reserve(bytes / 6);
-        let Workspace { form_ids, word, .. } = workspace;
-        form_ids.clear();
-        let hasher = rustc_hash::FxBuildHasher;
+        let Workspace {
+            vocabularies, word, ..
+        } = workspace;
+        let vocabulary = vocabulary_for(vocabularies, language);
+        vocabulary.begin();
+        unit.generation = vocabulary.generation();
+        let stopwords = language.stopwords();
+        let is_content = |form: &str| {
+            !(tokenize::is_number(form)
+                || stopwords.contains(form)
+                || self.extra_stopwords.contains(form))
+        };
         for s in sentences {
             let sentence = &text[s.start_byte..s.end_byte];
             tokenize::for_each_word(sentence, |a, b| {
                 tokenize::normalize_into(&sentence[a..b], word);
-                let hash = std::hash::BuildHasher::hash_one(&hasher, word.as_str());
-                let UnitTokens {
-                    arena,
-                    forms,
-                    tokens,
-                } = &mut unit;
-                let slice = |&(s, e, _, _): &(u32, u32, u32, bool)| &arena[s as usize..e as usize];
-                let form =
-                    match form_ids.find(hash, |&f| slice(&forms[f as usize]) == word.as_str()) {
-                        Some(&f) => f,
-                        None => {
-                            let f = forms.len() as u32;
-                            let start = arena.len() as u32;
-                            arena.push_str(word);
-                            forms.push((start, arena.len() as u32, 0, false));
-                            form_ids.insert_unique(hash, f, |&g| {
-                                let (s, e, _, _) = forms[g as usize];
-                                std::hash::BuildHasher::hash_one(
-                                    &hasher,
-                                    &arena[s as usize..e as usize],
-                                )
-                            });
-                            f
-                        }
-                    };
-                forms[form as usize].2 += 1;
-                tokens.push((s.start_byte + a, s.start_byte + b, form, s.index));
+                let next = unit.forms.len() as u32;
+                let visit = vocabulary.visit(word, next, is_content);
+                if visit.first {
+                    let start = unit.arena.len() as u32;
+                    unit.arena.push_str(word);
+                    let end = unit.arena.len() as u32;
+                    unit.forms.push((start, end, 0, visit.is_content));
+                    unit.ids.push(visit.id);
+                }
+                unit.forms[visit.local as usize].2 += 1;
+                unit.tokens
+                    .push((s.start_byte + a, s.start_byte + b, visit.local, s.index));
             });
-        }
-        let stopwords = language.stopwords();
-        let UnitTokens { arena, forms, .. } = &mut unit;
-        for (s, e, _, is_content) in forms.iter_mut() {
-            let form = &arena[*s as usize..*e as usize];
-            *is_content = !(tokenize::is_number(form)
-                || stopwords.contains(form)
-                || self.extra_stopwords.contains(form));
         }
         unit
     }
@@ -274,15 +267,23 @@ impl Analyser {
     ) -> (Vec<SurfaceCount>, u64) {
         let mut n_content_tokens = 0u64;
         let mut surfaces = Vec::new();
-        let stemmer = workspace.stemmer(language);
-        for (surface, count, is_content) in tokens.forms() {
+        let vocabulary = workspace.vocabulary(language);
+        // Ids are void if the vocabulary was emptied since `tokens` was made: look forms up
+        // again then (content words only, so every form asked for is one).
+        let ids_valid = tokens.generation == vocabulary.generation();
+        for (local, (surface, count, is_content)) in tokens.forms().enumerate() {
             if !is_content {
                 continue;
             }
             n_content_tokens += u64::from(count);
+            let id = if ids_valid {
+                tokens.ids[local]
+            } else {
+                vocabulary.id(surface, |_| true)
+            };
             surfaces.push(SurfaceCount {
                 surface: surface.to_string(),
-                stem: stemmer.stem(surface).to_string(),
+                stem: vocabulary.stem(id).to_string(),
                 count,
             });
         }

@@ -1,0 +1,309 @@
+//! One worker's vocabulary for one language: every distinct normal form it has seen, once,
+//! with whether it is a content word and its Snowball stem, each worked out the first time
+//! the form occurs. Stemming the same word again and again is the usual waste of a
+//! tokenise → stem → count loop; here a form costs one hash lookup per occurrence, and its
+//! stem is computed once per worker.
+//!
+//! Precondition: forms are already normalised (lowercase NFC, `’` as `'`; see
+//! [`crate::analyse::tokenize::normalize`]).
+
+use std::hash::BuildHasher;
+
+use hashbrown::HashTable;
+use hashbrown::hash_table::Entry;
+use rustc_hash::FxBuildHasher;
+
+use crate::analyse::language::Language;
+
+/// A form's id in its [`Vocabulary`].
+pub type FormId = u32;
+
+/// What the vocabulary knows of one form, beyond its table slot.
+#[derive(Debug, Clone, Copy)]
+struct Form {
+    /// Span of its text in `Vocabulary::text`.
+    start: u32,
+    end: u32,
+    /// Span of its stem in `Vocabulary::stems`, once stemmed ([`NOT_STEMMED`] before).
+    stem: (u32, u32),
+    /// Not a stopword, not a bare number.
+    is_content: bool,
+}
+
+/// A form's slot in the hash table: everything a token's lookup needs, in one place, so that
+/// a lookup touches one slot (and the form's text only past its first eight bytes).
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    /// The first eight bytes of the form, zero-padded.
+    head: u64,
+    len: u32,
+    id: FormId,
+    /// The pass that last saw the form (see [`Vocabulary::begin`]) and the form's index in
+    /// that pass.
+    seen_in: u32,
+    local: u32,
+    is_content: bool,
+}
+
+/// The first eight bytes of `form`, zero-padded.
+fn head(form: &[u8]) -> u64 {
+    let mut bytes = [0u8; 8];
+    let n = form.len().min(8);
+    bytes[..n].copy_from_slice(&form[..n]);
+    u64::from_le_bytes(bytes)
+}
+
+/// One token's lookup: see [`Vocabulary::visit`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Visit {
+    /// The form's id in the vocabulary.
+    pub id: FormId,
+    /// Its index in the current pass.
+    pub local: u32,
+    /// True on its first occurrence in the pass.
+    pub first: bool,
+    /// Not a stopword, not a bare number.
+    pub is_content: bool,
+}
+
+/// The vocabulary of one language, kept by one worker across units.
+pub struct Vocabulary {
+    language: Language,
+    engine: rust_stemmers::Stemmer,
+    /// Slots hashed by the form's text.
+    table: HashTable<Slot>,
+    text: String,
+    forms: Vec<Form>,
+    stems: String,
+    /// The current pass (one per unit); forms from earlier passes are not in it yet.
+    pass: u32,
+    /// How many times the vocabulary was emptied.
+    generation: u64,
+}
+
+/// The vocabulary is emptied past this many forms, so memory stays bounded on huge
+/// vocabularies (a unit's forms are never dropped while it is being read).
+const FORM_LIMIT: usize = 500_000;
+
+const NOT_STEMMED: (u32, u32) = (u32::MAX, u32::MAX);
+
+impl Vocabulary {
+    /// An empty vocabulary for `language`.
+    pub fn new(language: Language) -> Vocabulary {
+        Vocabulary {
+            language,
+            engine: rust_stemmers::Stemmer::create(language.algorithm()),
+            table: HashTable::new(),
+            text: String::new(),
+            forms: Vec::new(),
+            stems: String::new(),
+            pass: 0,
+            generation: 0,
+        }
+    }
+
+    /// The language of this vocabulary.
+    pub fn language(&self) -> Language {
+        self.language
+    }
+
+    /// Starts a new pass (one unit): [`Vocabulary::visit`] numbers forms afresh.
+    pub fn begin(&mut self) {
+        if self.forms.len() >= FORM_LIMIT || self.pass == u32::MAX {
+            self.table.clear();
+            self.text.clear();
+            self.forms.clear();
+            self.stems.clear();
+            self.pass = 0;
+            self.generation += 1;
+        }
+        self.pass += 1;
+    }
+
+    /// Looks `form` up, adding it when new (`is_content` decides whether a new form is a
+    /// content word). A form not yet seen in this pass gets index `next` in it.
+    pub fn visit(&mut self, form: &str, next: u32, is_content: impl FnOnce(&str) -> bool) -> Visit {
+        let pass = self.pass;
+        let slot = self.slot(form, is_content);
+        let first = slot.seen_in != pass;
+        if first {
+            slot.seen_in = pass;
+            slot.local = next;
+        }
+        Visit {
+            id: slot.id,
+            local: slot.local,
+            first,
+            is_content: slot.is_content,
+        }
+    }
+
+    /// The id of `form`, adding it when new (`is_content` decides whether a new form is a
+    /// content word).
+    pub fn id(&mut self, form: &str, is_content: impl FnOnce(&str) -> bool) -> FormId {
+        self.slot(form, is_content).id
+    }
+
+    /// The slot of `form`, added when new.
+    fn slot(&mut self, form: &str, is_content: impl FnOnce(&str) -> bool) -> &mut Slot {
+        let hash = FxBuildHasher.hash_one(form);
+        let bytes = form.as_bytes();
+        let (form_head, len) = (head(bytes), bytes.len() as u32);
+        let Vocabulary {
+            table, text, forms, ..
+        } = self;
+        let text_of = |id: FormId| {
+            let f = &forms[id as usize];
+            &text[f.start as usize..f.end as usize]
+        };
+        let entry = table.entry(
+            hash,
+            |slot| {
+                slot.len == len
+                    && slot.head == form_head
+                    && (len <= 8 || text_of(slot.id).as_bytes()[8..] == bytes[8..])
+            },
+            |slot| FxBuildHasher.hash_one(text_of(slot.id)),
+        );
+        match entry {
+            Entry::Occupied(slot) => slot.into_mut(),
+            Entry::Vacant(vacant) => {
+                let id = forms.len() as FormId;
+                let start = text.len() as u32;
+                text.push_str(form);
+                let is_content = is_content(form);
+                forms.push(Form {
+                    start,
+                    end: text.len() as u32,
+                    stem: NOT_STEMMED,
+                    is_content,
+                });
+                vacant
+                    .insert(Slot {
+                        head: form_head,
+                        len,
+                        id,
+                        seen_in: 0,
+                        local: 0,
+                        is_content,
+                    })
+                    .into_mut()
+            }
+        }
+    }
+
+    /// Changes each time the vocabulary is emptied: ids from an earlier generation are void.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// The text of a form.
+    pub fn form(&self, id: FormId) -> &str {
+        let f = &self.forms[id as usize];
+        &self.text[f.start as usize..f.end as usize]
+    }
+
+    /// True when the form is a content word.
+    pub fn is_content(&self, id: FormId) -> bool {
+        self.forms[id as usize].is_content
+    }
+
+    /// The Snowball stem of a form, computed the first time it is asked for.
+    pub fn stem(&mut self, id: FormId) -> &str {
+        let f = self.forms[id as usize];
+        let (start, end) = if f.stem == NOT_STEMMED {
+            let start = self.stems.len() as u32;
+            let form = &self.text[f.start as usize..f.end as usize];
+            self.stems.push_str(&self.engine.stem(form));
+            let span = (start, self.stems.len() as u32);
+            self.forms[id as usize].stem = span;
+            span
+        } else {
+            f.stem
+        };
+        &self.stems[start as usize..end as usize]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stem_of(vocabulary: &mut Vocabulary, word: &str) -> String {
+        vocabulary.begin();
+        let id = vocabulary.visit(word, 0, |_| true).id;
+        vocabulary.stem(id).to_string()
+    }
+
+    #[test]
+    fn stems_with_the_language_given() {
+        let mut en = Vocabulary::new(Language::English);
+        assert_eq!(stem_of(&mut en, "trafficking"), "traffick");
+        assert_eq!(stem_of(&mut en, "women's"), "women");
+        let mut es = Vocabulary::new(Language::Spanish);
+        assert_eq!(stem_of(&mut es, "trabajadoras"), "trabaj");
+        assert_eq!(es.language(), Language::Spanish);
+    }
+
+    #[test]
+    fn forms_are_numbered_per_pass_and_known_across_passes() {
+        let mut v = Vocabulary::new(Language::English);
+        v.begin();
+        let a = v.visit("rights", 0, |_| true);
+        let b = v.visit("the", 1, |_| false);
+        let a2 = v.visit("rights", 2, |_| unreachable!("known form"));
+        assert_eq!((a.local, a.first, a.is_content), (0, true, true));
+        assert_eq!((b.local, b.first, b.is_content), (1, true, false));
+        assert_eq!((a2.id, a2.local, a2.first), (a.id, 0, false));
+        assert_ne!(a.id, b.id);
+        assert!(v.is_content(a.id) && !v.is_content(b.id));
+        assert_eq!(v.stem(a.id), "right");
+        // The next pass numbers forms afresh but keeps what it knows of them.
+        v.begin();
+        let b3 = v.visit("the", 0, |_| unreachable!("known form"));
+        assert_eq!((b3.id, b3.local, b3.first), (b.id, 0, true));
+        assert_eq!(v.form(b.id), "the");
+        assert_eq!(v.stem(a.id), "right");
+    }
+
+    #[test]
+    fn long_forms_sharing_their_first_eight_bytes_are_told_apart() {
+        let mut v = Vocabulary::new(Language::English);
+        v.begin();
+        let words = [
+            "organisation",
+            "organisations",
+            "organisatio",
+            "organisa",
+            "organis",
+        ];
+        let ids: Vec<FormId> = words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| v.visit(w, i as u32, |_| true).id)
+            .collect();
+        for (i, w) in words.iter().enumerate() {
+            assert_eq!(v.form(ids[i]), *w);
+            assert_eq!(v.id(w, |_| unreachable!("known form")), ids[i]);
+        }
+        let distinct: std::collections::BTreeSet<_> = ids.iter().collect();
+        assert_eq!(distinct.len(), words.len());
+    }
+
+    #[test]
+    fn a_full_vocabulary_is_emptied_between_passes_only() {
+        let mut v = Vocabulary::new(Language::English);
+        v.begin();
+        for i in 0..FORM_LIMIT + 10 {
+            v.visit(&format!("w{i}"), i as u32, |_| true);
+        }
+        assert_eq!(v.forms.len(), FORM_LIMIT + 10);
+        let generation = v.generation();
+        v.begin();
+        assert!(v.forms.is_empty());
+        assert_ne!(v.generation(), generation);
+        let again = v.visit("again", 0, |_| true);
+        assert_eq!((again.id, again.local, again.first), (0, 0, true));
+        assert_eq!(v.stem(again.id), "again");
+    }
+}
