@@ -468,22 +468,22 @@ impl Aggregator {
         });
         // Surfaces come sorted by stem: one row per run of the same stem.
         let mut previous: Option<&str> = None;
-        for s in &analysis.surfaces {
-            let id = if previous == Some(s.stem.as_str()) {
+        for s in analysis.surfaces.iter() {
+            let id = if previous == Some(s.stem) {
                 let last = self.term_counts.last_mut().expect("pushed for this stem");
                 last.2 += s.count;
                 last.1
             } else {
-                let id = self.stem_id(&s.stem);
+                let id = self.stem_id(s.stem);
                 self.term_counts.push((ordinal, id, s.count));
-                previous = Some(&s.stem);
+                previous = Some(s.stem);
                 id
             };
             let surfaces = &mut self.surfaces[id as usize];
-            match surfaces.get_mut(s.surface.as_str()) {
+            match surfaces.get_mut(s.surface) {
                 Some(n) => *n += u64::from(s.count),
                 None => {
-                    surfaces.insert(s.surface.as_str().into(), u64::from(s.count));
+                    surfaces.insert(s.surface.into(), u64::from(s.count));
                 }
             }
         }

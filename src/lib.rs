@@ -58,7 +58,7 @@
 //! assert_eq!(units[0].country.as_deref(), Some("Peru"));
 //!
 //! let analysis = Analyser::new(&config).analyse(text, units[0].clone(), &mut Workspace::default());
-//! let houses = analysis.surfaces.iter().find(|s| s.surface == "houses").map(|s| s.stem.as_str());
+//! let houses = analysis.surfaces.iter().find(|s| s.surface == "houses").map(|s| s.stem);
 //! assert_eq!(houses, Some("hous"));
 //! ```
 

@@ -152,14 +152,67 @@ pub struct Sentence {
 }
 
 /// How often one surface form occurs in a unit, with its stem (content words only).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct SurfaceCount {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SurfaceCount<'a> {
     /// The normal form (lowercase NFC, `’` as `'`).
-    pub surface: String,
+    pub surface: &'a str,
     /// Its Snowball stem in the unit's language.
-    pub stem: String,
+    pub stem: &'a str,
     /// Occurrences in the unit.
     pub count: u32,
+}
+
+/// The [`SurfaceCount`]s of a unit, their text kept in one buffer (one allocation per unit,
+/// not two per surface).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SurfaceCounts {
+    text: String,
+    /// (start of the surface in `text`, end of the surface = start of the stem, end of the
+    /// stem, count).
+    items: Vec<(u32, u32, u32, u32)>,
+}
+
+impl SurfaceCounts {
+    /// Adds a surface with its stem and count.
+    pub fn push(&mut self, surface: &str, stem: &str, count: u32) {
+        let start = self.text.len() as u32;
+        self.text.push_str(surface);
+        let middle = self.text.len() as u32;
+        self.text.push_str(stem);
+        self.items
+            .push((start, middle, self.text.len() as u32, count));
+    }
+
+    /// Number of surfaces.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The surfaces, in order.
+    pub fn iter(&self) -> impl Iterator<Item = SurfaceCount<'_>> {
+        self.items.iter().map(|&item| self.get(item))
+    }
+
+    /// Orders the surfaces by stem (surfaces of one stem in no particular order).
+    pub fn sort_by_stem(&mut self) {
+        let text = &self.text;
+        self.items.sort_unstable_by(|a, b| {
+            text[a.1 as usize..a.2 as usize].cmp(&text[b.1 as usize..b.2 as usize])
+        });
+    }
+
+    fn get(&self, (start, middle, end, count): (u32, u32, u32, u32)) -> SurfaceCount<'_> {
+        SurfaceCount {
+            surface: &self.text[start as usize..middle as usize],
+            stem: &self.text[middle as usize..end as usize],
+            count,
+        }
+    }
 }
 
 /// Everything the analysis stage extracts from one unit.
@@ -177,8 +230,8 @@ pub struct UnitAnalysis {
     pub n_content_tokens: u64,
     /// Distinct normal forms among all word tokens.
     pub n_types: u64,
-    /// Content words with their stems and counts, in order of first occurrence.
-    pub surfaces: Vec<SurfaceCount>,
+    /// Content words with their stems and counts, ordered by stem.
+    pub surfaces: SurfaceCounts,
     /// Named entities (PERSON, ORG, PLACE), sorted by start byte.
     pub entities: Vec<Entity>,
     /// Numeric figures, sorted by start byte.
@@ -191,4 +244,28 @@ pub struct UnitAnalysis {
     pub windows: WindowCounts,
     /// Bigram and trigram counts of the unit's content words (additive).
     pub collocations: CollocationCounts,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn surface_counts_keep_each_surface_with_its_stem_and_sort_by_stem() {
+        let mut counts = SurfaceCounts::default();
+        assert!(counts.is_empty());
+        counts.push("workers", "worker", 3);
+        counts.push("houses", "hous", 2);
+        counts.push("worker", "worker", 1);
+        counts.sort_by_stem();
+        let got: Vec<(&str, &str, u32)> = counts
+            .iter()
+            .map(|s| (s.surface, s.stem, s.count))
+            .collect();
+        assert_eq!(counts.len(), 3);
+        assert_eq!(got[0], ("houses", "hous", 2));
+        let mut rest = got[1..].to_vec();
+        rest.sort();
+        assert_eq!(rest, [("worker", "worker", 1), ("workers", "worker", 3)]);
+    }
 }

@@ -14,7 +14,7 @@ pub mod vocabulary;
 pub mod years;
 
 use crate::config::{Config, LanguageSetting};
-use crate::record::{Sentence, SurfaceCount, Unit, UnitAnalysis};
+use crate::record::{Sentence, SurfaceCounts, Unit, UnitAnalysis};
 use crate::themes::collocations::CollocationCounts;
 use crate::themes::cooccur::{Window, WindowCounts};
 use crate::themes::{ThemeDictionary, ThemeMatcher};
@@ -34,7 +34,8 @@ pub struct Analyser {
     years: years::YearExtractor,
 }
 
-/// One worker's reusable state: stemmers with their caches, and scratch buffers.
+/// One worker's reusable state: vocabularies (forms with their stems), theme matchers, and
+/// scratch buffers.
 #[derive(Default)]
 pub struct Workspace {
     vocabularies: Vec<Vocabulary>,
@@ -264,9 +265,9 @@ impl Analyser {
         tokens: &UnitTokens,
         language: Language,
         workspace: &mut Workspace,
-    ) -> (Vec<SurfaceCount>, u64) {
+    ) -> (SurfaceCounts, u64) {
         let mut n_content_tokens = 0u64;
-        let mut surfaces = Vec::new();
+        let mut surfaces = SurfaceCounts::default();
         let vocabulary = workspace.vocabulary(language);
         // Ids are void if the vocabulary was emptied since `tokens` was made: look forms up
         // again then (content words only, so every form asked for is one).
@@ -281,13 +282,9 @@ impl Analyser {
             } else {
                 vocabulary.id(surface, |_| true)
             };
-            surfaces.push(SurfaceCount {
-                surface: surface.to_string(),
-                stem: vocabulary.stem(id).to_string(),
-                count,
-            });
+            surfaces.push(surface, vocabulary.stem(id), count);
         }
-        surfaces.sort_unstable_by(|a, b| a.stem.cmp(&b.stem));
+        surfaces.sort_by_stem();
         (surfaces, n_content_tokens)
     }
 

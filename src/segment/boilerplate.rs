@@ -153,7 +153,10 @@ mod tests {
             .map(|p| p.to_string())
             .collect();
         // Not anchored as a whole, though one branch is; anchored only at the end; multi-line.
-        patterns.extend(["^subscribe|unsubscribe".into(), "all rights reserved$".into()]);
+        patterns.extend([
+            "^subscribe|unsubscribe".into(),
+            "all rights reserved$".into(),
+        ]);
         patterns.push("(?m)^follow us".into());
         patterns
     }
