@@ -19,7 +19,7 @@ use crate::themes::collocations::CollocationCounts;
 use crate::themes::cooccur::{Window, WindowCounts};
 use crate::themes::{ThemeDictionary, ThemeMatcher};
 use language::Language;
-use vocabulary::{FormId, Vocabulary};
+use vocabulary::{Stem, Vocabulary};
 
 /// The analysis stage, configured once and shared by all workers.
 #[derive(Debug, Clone)]
@@ -80,9 +80,9 @@ pub struct UnitTokens {
     forms: Vec<(u32, u32, u32, bool)>,
     /// (start_byte, end_byte, form, sentence index) of every token, in text order.
     pub tokens: Vec<(usize, usize, u32, u32)>,
-    /// Each distinct form's id in the worker's vocabulary of the unit's language.
-    ids: Vec<FormId>,
-    /// The vocabulary's generation when `ids` were taken.
+    /// Each distinct form's stem in the worker's vocabulary of the unit's language.
+    stems: Vec<Stem>,
+    /// The vocabulary's generation when `stems` were taken.
     generation: u64,
 }
 
@@ -248,7 +248,7 @@ impl Analyser {
                     unit.arena.push_str(word);
                     let end = unit.arena.len() as u32;
                     unit.forms.push((start, end, 0, visit.is_content));
-                    unit.ids.push(visit.id);
+                    unit.stems.push(visit.stem);
                 }
                 unit.forms[visit.local as usize].2 += 1;
                 unit.tokens
@@ -269,20 +269,21 @@ impl Analyser {
         let mut n_content_tokens = 0u64;
         let mut surfaces = SurfaceCounts::default();
         let vocabulary = workspace.vocabulary(language);
-        // Ids are void if the vocabulary was emptied since `tokens` was made: look forms up
+        // Stems are void if the vocabulary was emptied since `tokens` was made: look forms up
         // again then (content words only, so every form asked for is one).
-        let ids_valid = tokens.generation == vocabulary.generation();
+        let stems_valid = tokens.generation == vocabulary.generation();
         for (local, (surface, count, is_content)) in tokens.forms().enumerate() {
             if !is_content {
                 continue;
             }
             n_content_tokens += u64::from(count);
-            let id = if ids_valid {
-                tokens.ids[local]
+            let stem = if stems_valid {
+                vocabulary.stem_text(tokens.stems[local])
             } else {
-                vocabulary.id(surface, |_| true)
+                let id = vocabulary.id(surface, |_| true);
+                vocabulary.stem(id)
             };
-            surfaces.push(surface, vocabulary.stem(id), count);
+            surfaces.push(surface, stem, count);
         }
         surfaces.sort_by_stem();
         (surfaces, n_content_tokens)
@@ -328,5 +329,59 @@ impl Analyser {
             windows,
             collocations,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::{Document, DocumentMetadata};
+    use crate::segment::Segmenter;
+
+    fn unit_of(config: &Config, text: &str) -> Unit {
+        let document = Document {
+            name: "doc.txt".into(),
+            path: "doc.txt".into(),
+            text: text.into(),
+            metadata: DocumentMetadata::default(),
+        };
+        let mut units = Segmenter::new(config.segment.clone()).segment(&document);
+        assert_eq!(units.len(), 1);
+        units.remove(0)
+    }
+
+    fn counts(surfaces: &SurfaceCounts) -> Vec<(String, String, u32)> {
+        let mut out: Vec<_> = surfaces
+            .iter()
+            .map(|s| (s.surface.to_string(), s.stem.to_string(), s.count))
+            .collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn terms_are_counted_even_when_the_vocabulary_was_emptied_in_between() {
+        let config = Config::builtin();
+        let analyser = Analyser::new(&config);
+        let text = "Women workers and domestic workers. The worker said so.";
+        let unit = unit_of(&config, text);
+        let mut workspace = Workspace::default();
+        let sentences = analyser.sentences(text, &unit);
+        let tokens = analyser.tokens(text, &sentences, Language::English, &mut workspace);
+        let (expected, n) = analyser.count_terms(&tokens, Language::English, &mut workspace);
+        assert_eq!(n, 6, "women workers domestic workers worker said");
+        assert!(counts(&expected).contains(&("workers".into(), "worker".into(), 2)));
+
+        // Another unit fills the vocabulary anew; the first unit's stems are void then.
+        let tokens = analyser.tokens(text, &sentences, Language::English, &mut workspace);
+        workspace.vocabulary(Language::English).empty();
+        analyser.tokens(
+            "Something else entirely.",
+            &[],
+            Language::English,
+            &mut workspace,
+        );
+        let (again, n_again) = analyser.count_terms(&tokens, Language::English, &mut workspace);
+        assert_eq!((counts(&again), n_again), (counts(&expected), n));
     }
 }

@@ -1,5 +1,5 @@
 //! One worker's vocabulary for one language: every distinct normal form it has seen, once,
-//! with whether it is a content word and its Snowball stem, each worked out the first time
+//! with whether it is a content word and its Snowball stem, both worked out the first time
 //! the form occurs. Stemming the same word again and again is the usual waste of a
 //! tokenise → stem → count loop; here a form costs one hash lookup per occurrence, and its
 //! stem is computed once per worker.
@@ -24,10 +24,17 @@ struct Form {
     /// Span of its text in `Vocabulary::text`.
     start: u32,
     end: u32,
-    /// Span of its stem in `Vocabulary::stems`, once stemmed ([`NOT_STEMMED`] before).
-    stem: (u32, u32),
+    /// Its stem.
+    stem: Stem,
     /// Not a stopword, not a bare number.
     is_content: bool,
+}
+
+/// Where a form's stem is in its vocabulary (see [`Vocabulary::stem_text`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stem {
+    start: u32,
+    end: u32,
 }
 
 /// A form's slot in the hash table: everything a token's lookup needs, in one place, so that
@@ -43,6 +50,7 @@ struct Slot {
     seen_in: u32,
     local: u32,
     is_content: bool,
+    stem: Stem,
 }
 
 /// The first eight bytes of `form`, zero-padded.
@@ -64,6 +72,8 @@ pub struct Visit {
     pub first: bool,
     /// Not a stopword, not a bare number.
     pub is_content: bool,
+    /// Its stem.
+    pub stem: Stem,
 }
 
 /// The vocabulary of one language, kept by one worker across units.
@@ -84,8 +94,6 @@ pub struct Vocabulary {
 /// The vocabulary is emptied past this many forms, so memory stays bounded on huge
 /// vocabularies (a unit's forms are never dropped while it is being read).
 const FORM_LIMIT: usize = 500_000;
-
-const NOT_STEMMED: (u32, u32) = (u32::MAX, u32::MAX);
 
 impl Vocabulary {
     /// An empty vocabulary for `language`.
@@ -110,14 +118,19 @@ impl Vocabulary {
     /// Starts a new pass (one unit): [`Vocabulary::visit`] numbers forms afresh.
     pub fn begin(&mut self) {
         if self.forms.len() >= FORM_LIMIT || self.pass == u32::MAX {
-            self.table.clear();
-            self.text.clear();
-            self.forms.clear();
-            self.stems.clear();
-            self.pass = 0;
-            self.generation += 1;
+            self.empty();
         }
         self.pass += 1;
+    }
+
+    /// Forgets every form: ids and stems handed out before are void.
+    pub(crate) fn empty(&mut self) {
+        self.table.clear();
+        self.text.clear();
+        self.forms.clear();
+        self.stems.clear();
+        self.pass = 0;
+        self.generation += 1;
     }
 
     /// Looks `form` up, adding it when new (`is_content` decides whether a new form is a
@@ -135,6 +148,7 @@ impl Vocabulary {
             local: slot.local,
             first,
             is_content: slot.is_content,
+            stem: slot.stem,
         }
     }
 
@@ -150,7 +164,12 @@ impl Vocabulary {
         let bytes = form.as_bytes();
         let (form_head, len) = (head(bytes), bytes.len() as u32);
         let Vocabulary {
-            table, text, forms, ..
+            table,
+            text,
+            forms,
+            stems,
+            engine,
+            ..
         } = self;
         let text_of = |id: FormId| {
             let f = &forms[id as usize];
@@ -172,10 +191,16 @@ impl Vocabulary {
                 let start = text.len() as u32;
                 text.push_str(form);
                 let is_content = is_content(form);
+                let stem_start = stems.len() as u32;
+                stems.push_str(&engine.stem(form));
+                let stem = Stem {
+                    start: stem_start,
+                    end: stems.len() as u32,
+                };
                 forms.push(Form {
                     start,
                     end: text.len() as u32,
-                    stem: NOT_STEMMED,
+                    stem,
                     is_content,
                 });
                 vacant
@@ -186,6 +211,7 @@ impl Vocabulary {
                         seen_in: 0,
                         local: 0,
                         is_content,
+                        stem,
                     })
                     .into_mut()
             }
@@ -208,20 +234,14 @@ impl Vocabulary {
         self.forms[id as usize].is_content
     }
 
-    /// The Snowball stem of a form, computed the first time it is asked for.
-    pub fn stem(&mut self, id: FormId) -> &str {
-        let f = self.forms[id as usize];
-        let (start, end) = if f.stem == NOT_STEMMED {
-            let start = self.stems.len() as u32;
-            let form = &self.text[f.start as usize..f.end as usize];
-            self.stems.push_str(&self.engine.stem(form));
-            let span = (start, self.stems.len() as u32);
-            self.forms[id as usize].stem = span;
-            span
-        } else {
-            f.stem
-        };
-        &self.stems[start as usize..end as usize]
+    /// The Snowball stem of a form.
+    pub fn stem(&self, id: FormId) -> &str {
+        self.stem_text(self.forms[id as usize].stem)
+    }
+
+    /// The text of a stem of this vocabulary's current generation.
+    pub fn stem_text(&self, stem: Stem) -> &str {
+        &self.stems[stem.start as usize..stem.end as usize]
     }
 }
 
