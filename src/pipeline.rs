@@ -86,9 +86,9 @@ pub struct RunSummary {
 
 /// Documents are analysed in batches of about this many bytes: big enough to keep every
 /// thread busy, small enough to bound memory.
-const BATCH_BYTES: u64 = 16 * 1024 * 1024;
+const BATCH_BYTES: u64 = 4 * 1024 * 1024;
 /// ... and at most this many documents.
-const BATCH_FILES: usize = 256;
+const BATCH_FILES: usize = 64;
 
 #[derive(Serialize)]
 struct Manifest<'a> {
