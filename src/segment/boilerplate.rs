@@ -3,10 +3,9 @@
 //! headers), and image names glued to the start of a paragraph ("betty espacios_IWD",
 //! "ProRefugiucampaign2.jpg").
 
-use std::collections::HashMap;
-
 use regex::{RegexSet, RegexSetBuilder};
 use regex_syntax::hir::Look;
+use rustc_hash::FxHashMap;
 
 /// Boilerplate patterns (case-insensitive regular expressions), in two sets so that a check
 /// stays cheap: patterns anchored at the start (`^…`) are tried only at the start of the
@@ -72,9 +71,9 @@ pub fn is_boilerplate(patterns: &Boilerplate, text: &str) -> bool {
 const REPEATED_MAX_WORDS: usize = 12;
 
 /// The spans of lines that occur more than once in the document and read as page furniture:
-/// short, not a question, not a sentence of prose.
+/// short, not a question, not a sentence of prose. In the order of `lines`.
 pub fn repeated_lines(text: &str, lines: &[(usize, usize)]) -> Vec<(usize, usize)> {
-    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let mut seen: FxHashMap<&str, usize> = FxHashMap::default();
     let candidate = |line: &str| {
         let words = line.split_whitespace().count();
         words > 0

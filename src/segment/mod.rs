@@ -54,6 +54,7 @@ impl Segmenter {
     pub fn segment(&self, document: &Document) -> Vec<Unit> {
         let text = document.text.as_str();
         let lines = split_lines(text);
+        // In text order, so sorted: looked up by binary search.
         let repeated = boilerplate::repeated_lines(text, &lines_spans(&lines));
         // Find headings.
         let mut starts: Vec<(usize, Option<usize>, Heading)> = Vec::new(); // (heading line, title line, heading)
@@ -133,7 +134,9 @@ impl Segmenter {
                 }
                 continue;
             }
-            if repeated.contains(&(lines[j].start, lines[j].end))
+            if repeated
+                .binary_search(&(lines[j].start, lines[j].end))
+                .is_ok()
                 || boilerplate::is_boilerplate(&self.config.boilerplate, content)
             {
                 return None;
@@ -235,7 +238,10 @@ impl Segmenter {
             let content = &text[ls..le];
             let is_structural = heading.is_some_and(|(hs, he)| ls <= hs && he <= le)
                 || (has_title && first_content && !content.trim().is_empty());
-            if content.trim().is_empty() || repeated.contains(&(ls, le)) || is_structural {
+            if content.trim().is_empty()
+                || repeated.binary_search(&(ls, le)).is_ok()
+                || is_structural
+            {
                 if let Some((s, e)) = current.take() {
                     spans.push((s, e, false));
                 }
@@ -280,8 +286,9 @@ impl Segmenter {
                 });
                 continue;
             }
-            if boilerplate::is_boilerplate(&self.config.boilerplate, content)
-                && !content.contains(['.', '?'])
+            // The cheap test first: most paragraphs have a full stop.
+            if !content.contains(['.', '?'])
+                && boilerplate::is_boilerplate(&self.config.boilerplate, content)
             {
                 continue;
             }
