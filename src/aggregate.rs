@@ -7,6 +7,8 @@
 //! is computed at the end, so shards of a corpus can be summed before the statistics.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::io;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -14,6 +16,7 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::intern::Interner;
+use crate::pair_counts::PairCounts;
 use crate::record::{Source, UnitAnalysis};
 use crate::stats;
 use crate::themes::ThemeDictionary;
@@ -407,14 +410,20 @@ pub struct Aggregator {
     phrase_counts: Vec<(u64, u8)>,
     bigram_positions: u64,
     trigram_positions: u64,
-    /// (organisation id, phrase id) → count.
-    collocations_by_organisation: FxHashMap<(u32, u32), u32>,
+    /// (organisation id, phrase id) → count; spilled to disk past a few million pairs.
+    collocations_by_organisation: PairCounts,
 }
 
 impl Aggregator {
     /// An empty aggregator.
     pub fn new() -> Aggregator {
         Aggregator::default()
+    }
+
+    /// Writes the temporary files of counts that outgrow memory to `dir` (the system's
+    /// temporary folder by default).
+    pub fn spill_to(&mut self, dir: PathBuf) {
+        self.collocations_by_organisation.spill_to(dir);
     }
 
     fn stem_id(&mut self, stem: &str) -> u32 {
@@ -444,7 +453,10 @@ impl Aggregator {
     }
 
     /// Adds one analysed unit. Units must arrive in (document, unit index) order.
-    pub fn add(&mut self, analysis: &UnitAnalysis) {
+    ///
+    /// # Errors
+    /// When counts that outgrow memory cannot be written to their temporary file.
+    pub fn add(&mut self, analysis: &UnitAnalysis) -> io::Result<()> {
         let unit = &analysis.unit;
         let ordinal = self.units.len() as u32;
         self.units.push(UnitRow {
@@ -516,18 +528,19 @@ impl Aggregator {
         for (phrase, n, words) in bigrams.chain(trigrams) {
             let phrase = self.phrase_id(phrase, words);
             self.phrase_counts[phrase as usize].0 += n;
-            let count = self
-                .collocations_by_organisation
-                .entry((organisation, phrase))
-                .or_default();
-            *count = count.saturating_add(u32::try_from(n).unwrap_or(u32::MAX));
+            self.collocations_by_organisation
+                .add((organisation, phrase), u32::try_from(n).unwrap_or(u32::MAX))?;
         }
+        Ok(())
     }
 
     /// Adds the units of another aggregator, built over other documents (another shard of
     /// the corpus). Units are kept in (document, unit index) order, the order of a single
     /// run over all the documents, so absorbing shards in any order gives the same tables.
-    pub fn absorb(&mut self, other: Aggregator) {
+    ///
+    /// # Errors
+    /// When counts that outgrow memory cannot be written or read back.
+    pub fn absorb(&mut self, other: Aggregator) -> io::Result<()> {
         let stems: Vec<u32> = other
             .stems
             .strings()
@@ -607,16 +620,17 @@ impl Aggregator {
                 id
             })
             .collect();
-        for ((organisation, phrase), n) in other.collocations_by_organisation {
-            let count = self
-                .collocations_by_organisation
-                .entry((
+        for pair in other.collocations_by_organisation.sorted() {
+            let ((organisation, phrase), n) = pair?;
+            self.collocations_by_organisation.add(
+                (
                     organisations[organisation as usize],
                     phrases[phrase as usize],
-                ))
-                .or_default();
-            *count = count.saturating_add(n);
+                ),
+                n,
+            )?;
         }
+        Ok(())
     }
 
     /// Number of units added so far.
@@ -625,7 +639,14 @@ impl Aggregator {
     }
 
     /// Computes every table.
-    pub fn finish(&self, themes: &ThemeDictionary, collocation_min_count: u64) -> Aggregates<'_> {
+    ///
+    /// # Errors
+    /// When counts spilled to temporary files cannot be read back.
+    pub fn finish(
+        &self,
+        themes: &ThemeDictionary,
+        collocation_min_count: u64,
+    ) -> io::Result<Aggregates<'_>> {
         // Readable term: the most frequent surface form of each stem (ties: alphabetical).
         let terms: Arc<[&str]> = self
             .surfaces
@@ -649,7 +670,8 @@ impl Aggregator {
                 )
             },
         );
-        Aggregates {
+        let other = other?;
+        Ok(Aggregates {
             term_counts: TermCounts {
                 counts: &self.term_counts,
                 units: &self.units,
@@ -665,7 +687,7 @@ impl Aggregator {
             theme_patterns: other.theme_patterns,
             collocations: other.collocations,
             collocations_by_organisation: other.collocations_by_organisation,
-        }
+        })
     }
 
     /// Every table but the units and term tables.
@@ -673,7 +695,7 @@ impl Aggregator {
         &self,
         themes: &ThemeDictionary,
         collocation_min_count: u64,
-    ) -> ThemeTables<'_> {
+    ) -> io::Result<ThemeTables<'_>> {
         let org_countries = self.organisation_countries();
         let names: Vec<&str> = themes.themes().iter().map(|t| t.name()).collect();
         let themes_by_organisation = theme_rows(
@@ -747,7 +769,8 @@ impl Aggregator {
             .collect();
         // Counts bucketed by organisation id, organisations then taken in name order.
         let mut by_organisation: Vec<Vec<(u32, u32)>> = vec![Vec::new(); self.organisations.len()];
-        for (&(organisation, phrase), &count) in &self.collocations_by_organisation {
+        for pair in self.collocations_by_organisation.sorted() {
+            let ((organisation, phrase), count) = pair?;
             if listed.contains(&phrase) {
                 by_organisation[organisation as usize].push((phrase, count));
             }
@@ -782,14 +805,14 @@ impl Aggregator {
             words: &self.phrase_counts,
         };
 
-        ThemeTables {
+        Ok(ThemeTables {
             themes_by_organisation,
             themes_by_country,
             theme_cooccurrence,
             theme_patterns,
             collocations,
             collocations_by_organisation,
-        }
+        })
     }
 
     /// Each organisation's countries, joined with `; `.
@@ -990,7 +1013,7 @@ mod tests {
 
     /// Every table of an aggregator, as comparable values.
     fn tables(aggregator: &Aggregator, config: &Config) -> Vec<String> {
-        let a = aggregator.finish(&config.themes, 1);
+        let a = aggregator.finish(&config.themes, 1).unwrap();
         vec![
             format!("{:?}", a.units),
             format!("{:?}", a.term_counts.chunks(3).collect::<Vec<_>>().concat()),
@@ -1034,7 +1057,7 @@ mod tests {
         assert_eq!(units.len(), 4);
         let mut whole = Aggregator::new();
         for u in &units {
-            whole.add(u);
+            whole.add(u).unwrap();
         }
         let expected = tables(&whole, &config);
         assert!(expected[1].contains("labour"), "{}", expected[1]);
@@ -1045,7 +1068,7 @@ mod tests {
                 .iter()
                 .filter(|u| documents.contains(&u.unit.document.as_str()))
             {
-                a.add(u);
+                a.add(u).unwrap();
             }
             // Through the part format, as a merge reads it.
             postcard::from_bytes::<Aggregator>(&postcard::to_stdvec(&a).unwrap()).unwrap()
@@ -1054,7 +1077,9 @@ mod tests {
             let mut shards = [Some(shard(&["a.txt", "c.txt"])), Some(shard(&["b.txt"]))];
             let mut merged = Aggregator::new();
             for i in order {
-                merged.absorb(shards[i].take().expect("each shard once"));
+                merged
+                    .absorb(shards[i].take().expect("each shard once"))
+                    .unwrap();
             }
             assert_eq!(tables(&merged, &config), expected, "order {order:?}");
         }

@@ -70,6 +70,7 @@ pub mod error;
 pub mod gazetteer;
 pub mod ingest;
 pub mod intern;
+pub mod pair_counts;
 pub mod pipeline;
 pub mod record;
 pub mod segment;

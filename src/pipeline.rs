@@ -233,6 +233,7 @@ pub fn run(options: &RunOptions, reporter: &dyn Reporter) -> Result<RunSummary, 
     let segmenter = Segmenter::new(config.segment.clone());
     let analyser = Analyser::new(&config);
     let mut aggregator = Aggregator::new();
+    aggregator.spill_to(options.output.clone());
     let mut sink = match options.shard {
         None => UnitSink::Tables(Box::new(UnitTables::create(&options.output, &config)?)),
         Some(shard) => UnitSink::Part(PartWriter::create(&options.output)?, shard),
@@ -264,7 +265,7 @@ pub fn run(options: &RunOptions, reporter: &dyn Reporter) -> Result<RunSummary, 
                 Ok(doc) => {
                     done += doc.input.bytes;
                     for a in &doc.analyses {
-                        aggregator.add(a);
+                        aggregator.add(a).map_err(spill_error(&options.output))?;
                         tokens += a.n_tokens;
                     }
                     sink.push_document(&doc, &config)?;
@@ -403,8 +404,12 @@ pub fn merge(options: &MergeOptions, reporter: &dyn Reporter) -> Result<RunSumma
     reporter.stage("merging parts");
     let merge_clock = Instant::now();
     let mut tables = UnitTables::create(&options.output, &config)?;
-    let (aggregator, rows) =
-        pool.install(|| rayon::join(|| merge_states(&parts), || merge_rows(&parts, &mut tables)));
+    let (aggregator, rows) = pool.install(|| {
+        rayon::join(
+            || merge_states(&parts, &options.output),
+            || merge_rows(&parts, &mut tables),
+        )
+    });
     let aggregator = aggregator?;
     rows?;
     timings.insert("merge", merge_clock.elapsed().as_secs_f64());
@@ -435,18 +440,28 @@ pub fn merge(options: &MergeOptions, reporter: &dyn Reporter) -> Result<RunSumma
 }
 
 /// Sums the parts' aggregates, reading the next part while the previous one is added.
-fn merge_states(parts: &[Part]) -> Result<Aggregator, Error> {
+fn merge_states(parts: &[Part], output: &Path) -> Result<Aggregator, Error> {
     let mut merged = Aggregator::new();
+    merged.spill_to(output.to_path_buf());
     let mut next = parts.first().map(Part::state);
     for i in 0..parts.len() {
         let current = next.take().expect("read ahead")?;
-        let (following, ()) = rayon::join(
+        let (following, absorbed) = rayon::join(
             || parts.get(i + 1).map(Part::state),
             || merged.absorb(current),
         );
+        absorbed.map_err(spill_error(output))?;
         next = following;
     }
     Ok(merged)
+}
+
+/// The error of counts spilled to a temporary file in the output folder `dir`.
+fn spill_error(dir: &Path) -> impl Fn(std::io::Error) -> WriteError + '_ {
+    move |e| WriteError::File {
+        path: dir.to_path_buf(),
+        message: e.to_string(),
+    }
 }
 
 /// Writes the parts' per-unit rows in document order: every part's frames are in document
@@ -554,7 +569,8 @@ impl Finish<'_> {
         let aggregate_clock = Instant::now();
         let aggregates = self
             .pool
-            .install(|| aggregator.finish(&config.themes, config.collocation_min_count));
+            .install(|| aggregator.finish(&config.themes, config.collocation_min_count))
+            .map_err(spill_error(self.output))?;
         self.timings
             .insert("aggregate", aggregate_clock.elapsed().as_secs_f64());
 
