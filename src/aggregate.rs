@@ -192,8 +192,8 @@ struct TermGroup<'a> {
     country: Option<Arc<str>>,
     /// Content tokens.
     tokens: u64,
-    /// (stem id, count, units), by count descending, then stem.
-    stems: Vec<(u32, u64, u64)>,
+    /// (stem id, units, count), by count descending, then stem: 16 bytes a row.
+    stems: Vec<(u32, u32, u64)>,
 }
 
 /// A term × group table (`terms_by_organisation`, `terms_by_country`): the counts of each
@@ -229,7 +229,7 @@ impl<'a> GroupTerms<'a> {
         let n_groups = self.groups.len() as u64;
         let group: Option<Arc<str>> = g.name.map(Arc::from);
         let rest_tokens = self.corpus_tokens - g.tokens;
-        for (rank, &(stem, count, units)) in g.stems.iter().enumerate() {
+        for (rank, &(stem, units, count)) in g.stems.iter().enumerate() {
             let rest = self.corpus[stem as usize] - count;
             // With a single group there is no rest to compare with: null, not 0.
             let keyness = (g.tokens > 0 && rest_tokens > 0)
@@ -245,7 +245,7 @@ impl<'a> GroupTerms<'a> {
                 } else {
                     count as f64 * 10_000.0 / g.tokens as f64
                 },
-                units,
+                units: u64::from(units),
                 tf_idf: stats::tf_idf(count, n_groups, self.groups_with[stem as usize]),
                 keyness_g2: keyness.map(|k| k.0),
                 log_ratio: keyness.map(|k| k.1),
@@ -633,6 +633,13 @@ impl Aggregator {
         Ok(())
     }
 
+    /// Gives back the memory reserved for units still to come (before [`Aggregator::finish`]).
+    pub fn shrink_to_fit(&mut self) {
+        self.units.shrink_to_fit();
+        self.term_counts.shrink_to_fit();
+        self.phrase_counts.shrink_to_fit();
+    }
+
     /// Number of units added so far.
     pub fn n_units(&self) -> usize {
         self.units.len()
@@ -660,15 +667,15 @@ impl Aggregator {
             })
             .collect();
 
-        // Independent tables, computed in parallel.
-        let (terms_by_organisation, (terms_by_country, other)) = rayon::join(
-            || self.group_terms(&terms, |u| u.organisation.as_deref(), true),
+        // Independent tables, computed in parallel; the two term groupings one after the
+        // other, as each holds a record per unit × stem while it sums them.
+        let ((terms_by_organisation, terms_by_country), other) = rayon::join(
             || {
-                rayon::join(
-                    || self.group_terms(&terms, |u| u.country.as_deref(), false),
-                    || self.theme_and_collocation_rows(themes, collocation_min_count),
-                )
+                let organisations = self.group_terms(&terms, |u| u.organisation.as_deref(), true);
+                let countries = self.group_terms(&terms, |u| u.country.as_deref(), false);
+                (organisations, countries)
             },
+            || self.theme_and_collocation_rows(themes, collocation_min_count),
         );
         let other = other?;
         Ok(Aggregates {
@@ -867,13 +874,13 @@ impl Aggregator {
             .map(|&(unit, stem, count)| (unit_group[unit as usize] as u32, stem, count))
             .collect();
         records.par_sort_unstable_by_key(|&(group, stem, _)| (group, stem));
-        let mut stems: Vec<Vec<(u32, u64, u64)>> = vec![Vec::new(); index.len()];
+        let mut stems: Vec<Vec<(u32, u32, u64)>> = vec![Vec::new(); index.len()];
         let mut corpus: Vec<u64> = vec![0; self.stems.len()];
         let mut groups_with: Vec<u64> = vec![0; self.stems.len()];
         for run in records.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
             let (group, stem, _) = run[0];
             let count: u64 = run.iter().map(|r| u64::from(r.2)).sum();
-            stems[group as usize].push((stem, count, run.len() as u64));
+            stems[group as usize].push((stem, run.len() as u32, count));
             corpus[stem as usize] += count;
             groups_with[stem as usize] += 1;
         }
@@ -884,7 +891,7 @@ impl Aggregator {
             .zip(tokens.iter().zip(&countries))
             .map(|((&name, mut stems), (&tokens, countries))| {
                 stems.sort_unstable_by(|a, b| {
-                    b.1.cmp(&a.1)
+                    b.2.cmp(&a.2)
                         .then_with(|| self.stems.resolve(a.0).cmp(self.stems.resolve(b.0)))
                 });
                 TermGroup {

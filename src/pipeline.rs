@@ -558,7 +558,7 @@ impl Finish<'_> {
 
     fn write_tables(
         &mut self,
-        aggregator: Aggregator,
+        mut aggregator: Aggregator,
         unit_tables: UnitTables,
         inputs: &[InputRecord],
         problems: &[Problem],
@@ -567,6 +567,7 @@ impl Finish<'_> {
         let config = self.config;
         self.reporter.stage("aggregating");
         let aggregate_clock = Instant::now();
+        aggregator.shrink_to_fit();
         let aggregates = self
             .pool
             .install(|| aggregator.finish(&config.themes, config.collocation_min_count))
