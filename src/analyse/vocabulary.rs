@@ -85,15 +85,18 @@ pub struct Vocabulary {
     text: String,
     forms: Vec<Form>,
     stems: String,
-    /// The current pass (one per unit); forms from earlier passes are not in it yet.
+    /// The current pass (one per unit); forms from earlier passes are not in it yet. New
+    /// slots say pass 0, which never is the current one.
     pass: u32,
     /// How many times the vocabulary was emptied.
     generation: u64,
 }
 
-/// The vocabulary is emptied past this many forms, so memory stays bounded on huge
-/// vocabularies (a unit's forms are never dropped while it is being read).
+/// The vocabulary is emptied past this many forms, or this many bytes of forms or stems, so
+/// memory stays bounded on huge vocabularies and offsets fit in `u32` (a unit's forms are
+/// never dropped while it is being read).
 const FORM_LIMIT: usize = 500_000;
+const TEXT_LIMIT: usize = 1 << 28;
 
 impl Vocabulary {
     /// An empty vocabulary for `language`.
@@ -105,7 +108,7 @@ impl Vocabulary {
             text: String::new(),
             forms: Vec::new(),
             stems: String::new(),
-            pass: 0,
+            pass: 1,
             generation: 0,
         }
     }
@@ -117,7 +120,11 @@ impl Vocabulary {
 
     /// Starts a new pass (one unit): [`Vocabulary::visit`] numbers forms afresh.
     pub fn begin(&mut self) {
-        if self.forms.len() >= FORM_LIMIT || self.pass == u32::MAX {
+        if self.forms.len() >= FORM_LIMIT
+            || self.text.len() >= TEXT_LIMIT
+            || self.stems.len() >= TEXT_LIMIT
+            || self.pass == u32::MAX
+        {
             self.empty();
         }
         self.pass += 1;
@@ -129,7 +136,7 @@ impl Vocabulary {
         self.text.clear();
         self.forms.clear();
         self.stems.clear();
-        self.pass = 0;
+        self.pass = 1;
         self.generation += 1;
     }
 
