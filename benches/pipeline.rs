@@ -86,8 +86,7 @@ fn benches(c: &mut Criterion) {
                     let sentences = analyser.sentences(&doc.text, unit);
                     let unit_tokens =
                         analyser.tokens(&doc.text, &sentences, Language::English, &mut workspace);
-                    let (surfaces, _) =
-                        analyser.count_terms(&unit_tokens, Language::English, &mut workspace);
+                    let (surfaces, _) = unit_tokens.count_terms();
                     tokens += unit_tokens.tokens.len() as u64;
                     std::hint::black_box(surfaces);
                 }

@@ -19,7 +19,7 @@ use crate::themes::collocations::CollocationCounts;
 use crate::themes::cooccur::{Window, WindowCounts};
 use crate::themes::{ThemeDictionary, ThemeMatcher};
 use language::Language;
-use vocabulary::{Stem, Vocabulary};
+use vocabulary::Vocabulary;
 
 /// The analysis stage, configured once and shared by all workers.
 #[derive(Debug, Clone)]
@@ -74,16 +74,24 @@ pub struct TokenRef<'a> {
 /// The tokens of a unit: distinct normal forms, and each token as an index into them.
 #[derive(Debug, Default)]
 pub struct UnitTokens {
-    /// The text of every distinct form, one after the other.
+    /// The text of every distinct form, each followed by its stem.
     arena: String,
-    /// Distinct forms: (start in `arena`, end, count, is a content word).
-    forms: Vec<(u32, u32, u32, bool)>,
+    /// Distinct forms, in order of first occurrence.
+    forms: Vec<FormCount>,
     /// (start_byte, end_byte, form, sentence index) of every token, in text order.
     pub tokens: Vec<(usize, usize, u32, u32)>,
-    /// Each distinct form's stem in the worker's vocabulary of the unit's language.
-    stems: Vec<Stem>,
-    /// The vocabulary's generation when `stems` were taken.
-    generation: u64,
+}
+
+/// One distinct form of a unit: its text and stem in [`UnitTokens::arena`], and its count.
+#[derive(Debug, Clone, Copy)]
+struct FormCount {
+    /// The form is `arena[start..end]`, its stem `arena[end..stem_end]`.
+    start: u32,
+    end: u32,
+    stem_end: u32,
+    count: u32,
+    /// Not a stopword, not a bare number.
+    is_content: bool,
 }
 
 impl UnitTokens {
@@ -92,16 +100,26 @@ impl UnitTokens {
         self.forms.len()
     }
 
-    /// The distinct forms: (normal form, count, is a content word).
-    pub fn forms(&self) -> impl Iterator<Item = (&str, u32, bool)> {
-        self.forms
-            .iter()
-            .map(|&(s, e, count, content)| (&self.arena[s as usize..e as usize], count, content))
+    fn form(&self, index: u32) -> &str {
+        let f = self.forms[index as usize];
+        &self.arena[f.start as usize..f.end as usize]
     }
 
-    fn form(&self, index: u32) -> &str {
-        let (s, e, _, _) = self.forms[index as usize];
-        &self.arena[s as usize..e as usize]
+    /// The content words with their stems and counts (grouped by stem, in stem order), and
+    /// the number of content tokens: the end of the hot path (tokenise → stem → count).
+    pub fn count_terms(&self) -> (SurfaceCounts, u64) {
+        let mut n_content_tokens = 0u64;
+        let mut surfaces = SurfaceCounts::default();
+        for f in self.forms.iter().filter(|f| f.is_content) {
+            n_content_tokens += u64::from(f.count);
+            surfaces.push(
+                &self.arena[f.start as usize..f.end as usize],
+                &self.arena[f.end as usize..f.stem_end as usize],
+                f.count,
+            );
+        }
+        surfaces.sort_by_stem();
+        (surfaces, n_content_tokens)
     }
 
     /// The tokens as [`TokenRef`]s.
@@ -109,7 +127,7 @@ impl UnitTokens {
         self.tokens
             .iter()
             .map(|&(start_byte, end_byte, form, sentence)| {
-                let is_content = self.forms[form as usize].3;
+                let is_content = self.forms[form as usize].is_content;
                 TokenRef {
                     norm: self.form(form),
                     start_byte,
@@ -124,33 +142,28 @@ impl UnitTokens {
 }
 
 impl Workspace {
-    fn vocabulary(&mut self, language: Language) -> &mut Vocabulary {
-        vocabulary_for(&mut self.vocabularies, language)
-    }
-
     fn matcher(&mut self, language: Language, themes: &ThemeDictionary) -> &ThemeMatcher {
-        let index = match self.matchers.iter().position(|(l, _)| *l == language) {
-            Some(i) => i,
-            None => {
-                self.matchers
-                    .push((language, ThemeMatcher::new(themes, language.code())));
-                self.matchers.len() - 1
-            }
-        };
-        &self.matchers[index].1
+        let make = || (language, ThemeMatcher::new(themes, language.code()));
+        &for_language(&mut self.matchers, language, |(l, _)| *l, make).1
     }
 }
 
-/// The vocabulary of `language` among `vocabularies`, added when missing.
-fn vocabulary_for(vocabularies: &mut Vec<Vocabulary>, language: Language) -> &mut Vocabulary {
-    let index = match vocabularies.iter().position(|v| v.language() == language) {
+/// The item of `language` among `items` (`language_of` tells an item's), made by `make` and
+/// added when missing.
+fn for_language<T>(
+    items: &mut Vec<T>,
+    language: Language,
+    language_of: impl Fn(&T) -> Language,
+    make: impl FnOnce() -> T,
+) -> &mut T {
+    let index = match items.iter().position(|item| language_of(item) == language) {
         Some(i) => i,
         None => {
-            vocabularies.push(Vocabulary::new(language));
-            vocabularies.len() - 1
+            items.push(make());
+            items.len() - 1
         }
     };
-    &mut vocabularies[index]
+    &mut items[index]
 }
 
 /// The language used when detection gives no reliable answer.
@@ -213,7 +226,7 @@ impl Analyser {
         }
     }
 
-    /// Tokenises the sentences of a unit and classifies each distinct form.
+    /// Tokenises the sentences of a unit, and classifies and stems each distinct form.
     pub fn tokens(
         &self,
         text: &str,
@@ -228,9 +241,10 @@ impl Analyser {
         let Workspace {
             vocabularies, word, ..
         } = workspace;
-        let vocabulary = vocabulary_for(vocabularies, language);
+        let vocabulary = for_language(vocabularies, language, Vocabulary::language, || {
+            Vocabulary::new(language)
+        });
         vocabulary.begin();
-        unit.generation = vocabulary.generation();
         let stopwords = language.stopwords();
         let is_content = |form: &str| {
             !(tokenize::is_number(form)
@@ -247,10 +261,16 @@ impl Analyser {
                     let start = unit.arena.len() as u32;
                     unit.arena.push_str(word);
                     let end = unit.arena.len() as u32;
-                    unit.forms.push((start, end, 0, visit.is_content));
-                    unit.stems.push(visit.stem);
+                    unit.arena.push_str(vocabulary.stem_text(visit.stem));
+                    unit.forms.push(FormCount {
+                        start,
+                        end,
+                        stem_end: unit.arena.len() as u32,
+                        count: 0,
+                        is_content: visit.is_content,
+                    });
                 }
-                unit.forms[visit.local as usize].2 += 1;
+                unit.forms[visit.local as usize].count += 1;
                 unit.tokens
                     .push((s.start_byte + a, s.start_byte + b, visit.local, s.index));
             });
@@ -258,43 +278,12 @@ impl Analyser {
         unit
     }
 
-    /// The content words of a unit's tokens with their stems and counts (grouped by stem, in
-    /// stem order), and the number of content tokens: the hot path (tokenise → stem → count).
-    pub fn count_terms(
-        &self,
-        tokens: &UnitTokens,
-        language: Language,
-        workspace: &mut Workspace,
-    ) -> (SurfaceCounts, u64) {
-        let mut n_content_tokens = 0u64;
-        let mut surfaces = SurfaceCounts::default();
-        let vocabulary = workspace.vocabulary(language);
-        // Stems are void if the vocabulary was emptied since `tokens` was made: look forms up
-        // again then (content words only, so every form asked for is one).
-        let stems_valid = tokens.generation == vocabulary.generation();
-        for (local, (surface, count, is_content)) in tokens.forms().enumerate() {
-            if !is_content {
-                continue;
-            }
-            n_content_tokens += u64::from(count);
-            let stem = if stems_valid {
-                vocabulary.stem_text(tokens.stems[local])
-            } else {
-                let id = vocabulary.id(surface, |_| true);
-                vocabulary.stem(id)
-            };
-            surfaces.push(surface, stem, count);
-        }
-        surfaces.sort_by_stem();
-        (surfaces, n_content_tokens)
-    }
-
     /// Analyses one unit of the document `text`.
     pub fn analyse(&self, text: &str, unit: Unit, workspace: &mut Workspace) -> UnitAnalysis {
         let sentences = self.sentences(text, &unit);
         let language = self.language(text, &sentences);
         let tokens = self.tokens(text, &sentences, language, workspace);
-        let (surfaces, n_content_tokens) = self.count_terms(&tokens, language, workspace);
+        let (surfaces, n_content_tokens) = tokens.count_terms();
         let refs = tokens.refs(&sentences);
         let theme_hits = workspace.matcher(language, &self.themes).find(&refs);
         let mut windows = WindowCounts::new();
@@ -368,20 +357,20 @@ mod tests {
         let mut workspace = Workspace::default();
         let sentences = analyser.sentences(text, &unit);
         let tokens = analyser.tokens(text, &sentences, Language::English, &mut workspace);
-        let (expected, n) = analyser.count_terms(&tokens, Language::English, &mut workspace);
+        let (expected, n) = tokens.count_terms();
         assert_eq!(n, 6, "women workers domestic workers worker said");
         assert!(counts(&expected).contains(&("workers".into(), "worker".into(), 2)));
 
-        // Another unit fills the vocabulary anew; the first unit's stems are void then.
+        // Another unit fills the vocabulary anew; the first unit keeps its own stems.
         let tokens = analyser.tokens(text, &sentences, Language::English, &mut workspace);
-        workspace.vocabulary(Language::English).empty();
+        workspace.vocabularies[0].empty();
         analyser.tokens(
             "Something else entirely.",
             &[],
             Language::English,
             &mut workspace,
         );
-        let (again, n_again) = analyser.count_terms(&tokens, Language::English, &mut workspace);
+        let (again, n_again) = tokens.count_terms();
         assert_eq!((counts(&again), n_again), (counts(&expected), n));
     }
 }

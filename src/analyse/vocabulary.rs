@@ -18,16 +18,11 @@ use crate::analyse::language::Language;
 /// A form's id in its [`Vocabulary`].
 pub type FormId = u32;
 
-/// What the vocabulary knows of one form, beyond its table slot.
+/// Where a form's text is in `Vocabulary::text`.
 #[derive(Debug, Clone, Copy)]
 struct Form {
-    /// Span of its text in `Vocabulary::text`.
     start: u32,
     end: u32,
-    /// Its stem.
-    stem: Stem,
-    /// Not a stopword, not a bare number.
-    is_content: bool,
 }
 
 /// Where a form's stem is in its vocabulary (see [`Vocabulary::stem_text`]).
@@ -88,8 +83,6 @@ pub struct Vocabulary {
     /// The current pass (one per unit); forms from earlier passes are not in it yet. New
     /// slots say pass 0, which never is the current one.
     pass: u32,
-    /// How many times the vocabulary was emptied.
-    generation: u64,
 }
 
 /// The vocabulary is emptied past this many forms, or this many bytes of forms or stems, so
@@ -109,7 +102,6 @@ impl Vocabulary {
             forms: Vec::new(),
             stems: String::new(),
             pass: 1,
-            generation: 0,
         }
     }
 
@@ -137,7 +129,6 @@ impl Vocabulary {
         self.forms.clear();
         self.stems.clear();
         self.pass = 1;
-        self.generation += 1;
     }
 
     /// Looks `form` up, adding it when new (`is_content` decides whether a new form is a
@@ -157,12 +148,6 @@ impl Vocabulary {
             is_content: slot.is_content,
             stem: slot.stem,
         }
-    }
-
-    /// The id of `form`, adding it when new (`is_content` decides whether a new form is a
-    /// content word).
-    pub fn id(&mut self, form: &str, is_content: impl FnOnce(&str) -> bool) -> FormId {
-        self.slot(form, is_content).id
     }
 
     /// The slot of `form`, added when new.
@@ -207,8 +192,6 @@ impl Vocabulary {
                 forms.push(Form {
                     start,
                     end: text.len() as u32,
-                    stem,
-                    is_content,
                 });
                 vacant
                     .insert(Slot {
@@ -225,28 +208,7 @@ impl Vocabulary {
         }
     }
 
-    /// Changes each time the vocabulary is emptied: ids from an earlier generation are void.
-    pub fn generation(&self) -> u64 {
-        self.generation
-    }
-
-    /// The text of a form.
-    pub fn form(&self, id: FormId) -> &str {
-        let f = &self.forms[id as usize];
-        &self.text[f.start as usize..f.end as usize]
-    }
-
-    /// True when the form is a content word.
-    pub fn is_content(&self, id: FormId) -> bool {
-        self.forms[id as usize].is_content
-    }
-
-    /// The Snowball stem of a form.
-    pub fn stem(&self, id: FormId) -> &str {
-        self.stem_text(self.forms[id as usize].stem)
-    }
-
-    /// The text of a stem of this vocabulary's current generation.
+    /// The text of a stem handed out since the vocabulary was last emptied.
     pub fn stem_text(&self, stem: Stem) -> &str {
         &self.stems[stem.start as usize..stem.end as usize]
     }
@@ -258,8 +220,8 @@ mod tests {
 
     fn stem_of(vocabulary: &mut Vocabulary, word: &str) -> String {
         vocabulary.begin();
-        let id = vocabulary.visit(word, 0, |_| true).id;
-        vocabulary.stem(id).to_string()
+        let stem = vocabulary.visit(word, 0, |_| true).stem;
+        vocabulary.stem_text(stem).to_string()
     }
 
     #[test]
@@ -283,14 +245,16 @@ mod tests {
         assert_eq!((b.local, b.first, b.is_content), (1, true, false));
         assert_eq!((a2.id, a2.local, a2.first), (a.id, 0, false));
         assert_ne!(a.id, b.id);
-        assert!(v.is_content(a.id) && !v.is_content(b.id));
-        assert_eq!(v.stem(a.id), "right");
+        assert_eq!(v.stem_text(a.stem), "right");
         // The next pass numbers forms afresh but keeps what it knows of them.
         v.begin();
         let b3 = v.visit("the", 0, |_| unreachable!("known form"));
-        assert_eq!((b3.id, b3.local, b3.first), (b.id, 0, true));
-        assert_eq!(v.form(b.id), "the");
-        assert_eq!(v.stem(a.id), "right");
+        assert_eq!(
+            (b3.id, b3.local, b3.first, b3.is_content),
+            (b.id, 0, true, false)
+        );
+        assert_eq!(v.stem_text(b3.stem), "the");
+        assert_eq!(v.stem_text(a.stem), "right");
     }
 
     #[test]
@@ -309,9 +273,10 @@ mod tests {
             .enumerate()
             .map(|(i, w)| v.visit(w, i as u32, |_| true).id)
             .collect();
+        v.begin();
         for (i, w) in words.iter().enumerate() {
-            assert_eq!(v.form(ids[i]), *w);
-            assert_eq!(v.id(w, |_| unreachable!("known form")), ids[i]);
+            let again = v.visit(w, i as u32, |_| unreachable!("known form"));
+            assert_eq!((again.id, again.first), (ids[i], true), "{w}");
         }
         let distinct: std::collections::BTreeSet<_> = ids.iter().collect();
         assert_eq!(distinct.len(), words.len());
@@ -325,12 +290,10 @@ mod tests {
             v.visit(&format!("w{i}"), i as u32, |_| true);
         }
         assert_eq!(v.forms.len(), FORM_LIMIT + 10);
-        let generation = v.generation();
         v.begin();
         assert!(v.forms.is_empty());
-        assert_ne!(v.generation(), generation);
         let again = v.visit("again", 0, |_| true);
         assert_eq!((again.id, again.local, again.first), (0, 0, true));
-        assert_eq!(v.stem(again.id), "again");
+        assert_eq!(v.stem_text(again.stem), "again");
     }
 }
