@@ -193,7 +193,7 @@ impl Analyser {
             };
             for (s, e) in sentences::split_sentences(paragraph, p.start_byte) {
                 let sentence = &text[s..e];
-                if crate::segment::is_boilerplate(&self.boilerplate, sentence) {
+                if self.boilerplate.is_match(sentence) {
                     continue;
                 }
                 out.push(Sentence {

@@ -62,11 +62,6 @@ impl Boilerplate {
     }
 }
 
-/// True when `text` matches one of the boilerplate patterns.
-pub fn is_boilerplate(patterns: &Boilerplate, text: &str) -> bool {
-    patterns.is_match(text)
-}
-
 /// Short lines repeated in a document are site headers and navigation.
 const REPEATED_MAX_WORDS: usize = 12;
 

@@ -25,7 +25,7 @@ use crate::config::SegmentConfig;
 use crate::gazetteer::{Gazetteer, PlaceKind};
 use crate::record::{Document, Paragraph, Role, Source, Unit};
 
-pub use boilerplate::{Boilerplate, debris_end, is_boilerplate};
+pub use boilerplate::{Boilerplate, debris_end};
 pub use heading::{Heading, parse_heading};
 
 /// Splits documents into units with the configured rules.
@@ -137,7 +137,7 @@ impl Segmenter {
             if repeated
                 .binary_search(&(lines[j].start, lines[j].end))
                 .is_ok()
-                || boilerplate::is_boilerplate(&self.config.boilerplate, content)
+                || self.config.boilerplate.is_match(content)
             {
                 return None;
             }
@@ -287,9 +287,7 @@ impl Segmenter {
                 continue;
             }
             // The cheap test first: most paragraphs have a full stop.
-            if !content.contains(['.', '?'])
-                && boilerplate::is_boilerplate(&self.config.boilerplate, content)
-            {
+            if !content.contains(['.', '?']) && self.config.boilerplate.is_match(content) {
                 continue;
             }
             let role = if is_question(content) {
