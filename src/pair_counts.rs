@@ -8,7 +8,7 @@
 //! output folder in a run), gone when the counts are dropped or the process ends.
 
 use std::fs::File;
-use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
+use std::io::{self, BufReader, BufWriter, Read, Seek, Write};
 use std::path::PathBuf;
 
 use rustc_hash::FxHashMap;
@@ -30,7 +30,8 @@ const RECORD: usize = 12;
 #[derive(Debug, Default)]
 pub struct PairCounts {
     map: FxHashMap<Key, u32>,
-    runs: Vec<File>,
+    /// Each run's file and number of pairs.
+    runs: Vec<(File, u64)>,
     /// Where runs are written (the system's temporary folder when `None`).
     dir: Option<PathBuf>,
 }
@@ -59,22 +60,18 @@ impl PairCounts {
         Ok(())
     }
 
-    /// True when nothing was counted.
-    pub fn is_empty(&self) -> bool {
-        self.map.is_empty() && self.runs.is_empty()
-    }
-
     /// Writes the map's pairs, sorted, to a new run and empties the map.
     fn spill(&mut self) -> io::Result<()> {
         let dir = self.dir.clone().unwrap_or_else(std::env::temp_dir);
         let context = |e: io::Error| io::Error::new(e.kind(), format!("temporary file: {e}"));
         let file = tempfile::tempfile_in(&dir).map_err(context)?;
         let mut out = BufWriter::new(file);
-        for (key, count) in self.sorted_map() {
+        let pairs = self.sorted_map();
+        for &(key, count) in &pairs {
             out.write_all(&encode(key, count)).map_err(context)?;
         }
         let file = out.into_inner().map_err(|e| context(e.into_error()))?;
-        self.runs.push(file);
+        self.runs.push((file, pairs.len() as u64));
         self.map.clear();
         Ok(())
     }
@@ -85,8 +82,8 @@ impl PairCounts {
         pairs
     }
 
-    /// Every pair with its total count, in key order. One iteration at a time: the runs are
-    /// read through their shared file positions.
+    /// Every pair with its total count, in key order. One iteration at a time: each run is
+    /// read from its file's start through the file's own position.
     ///
     /// # Errors
     /// Reading a run can fail; the iterator then yields the error.
@@ -94,7 +91,10 @@ impl PairCounts {
         let mut sources: Vec<Source<'_>> = self
             .runs
             .iter()
-            .map(|file| Source::Run(RunReader::new(file)))
+            .map(|(file, pairs)| Source::Run {
+                file: BufReader::new(file),
+                left: *pairs,
+            })
             .collect();
         sources.push(Source::Memory(self.sorted_map().into_iter()));
         Sorted {
@@ -118,66 +118,36 @@ fn decode(bytes: &[u8; RECORD]) -> (Key, u32) {
     ((word(0), word(4)), word(8))
 }
 
-/// Reads a run from its start, with its own position (the file's is shared).
-struct RunReader<'a> {
-    file: &'a File,
-    position: u64,
-    buffer: Vec<u8>,
-    at: usize,
-}
-
-impl<'a> RunReader<'a> {
-    fn new(file: &'a File) -> RunReader<'a> {
-        RunReader {
-            file,
-            position: 0,
-            buffer: Vec::new(),
-            at: 0,
-        }
-    }
-
-    fn next_pair(&mut self) -> io::Result<Option<(Key, u32)>> {
-        if self.at == self.buffer.len() {
-            self.buffer.resize(RECORD * 4096, 0);
-            let mut file = self.file;
-            file.seek(SeekFrom::Start(self.position))?;
-            let mut filled = 0;
-            while filled < self.buffer.len() {
-                match file.read(&mut self.buffer[filled..])? {
-                    0 => break,
-                    n => filled += n,
-                }
-            }
-            if filled % RECORD != 0 {
-                return Err(io::Error::new(
-                    io::ErrorKind::UnexpectedEof,
-                    "temporary run file is truncated",
-                ));
-            }
-            self.buffer.truncate(filled);
-            self.position += filled as u64;
-            self.at = 0;
-            if filled == 0 {
-                return Ok(None);
-            }
-        }
-        let record: &[u8; RECORD] = self.buffer[self.at..self.at + RECORD]
-            .try_into()
-            .expect("a whole record");
-        self.at += RECORD;
-        Ok(Some(decode(record)))
-    }
-}
-
 enum Source<'a> {
-    Run(RunReader<'a>),
+    /// A run, read from its start (see [`Source::rewind`]), and its pairs not read yet.
+    Run {
+        file: BufReader<&'a File>,
+        left: u64,
+    },
     Memory(std::vec::IntoIter<(Key, u32)>),
 }
 
 impl Source<'_> {
+    /// Goes back to the first pair: a run's file was written, or read before, through the
+    /// same file position.
+    fn rewind(&mut self) -> io::Result<()> {
+        match self {
+            Source::Run { file, .. } => file.rewind(),
+            Source::Memory(_) => Ok(()),
+        }
+    }
+
     fn next_pair(&mut self) -> io::Result<Option<(Key, u32)>> {
         match self {
-            Source::Run(run) => run.next_pair(),
+            Source::Run { file, left } => {
+                if *left == 0 {
+                    return Ok(None);
+                }
+                let mut record = [0u8; RECORD];
+                file.read_exact(&mut record)?;
+                *left -= 1;
+                Ok(Some(decode(&record)))
+            }
             Source::Memory(pairs) => Ok(pairs.next()),
         }
     }
@@ -198,7 +168,7 @@ impl Iterator for Sorted<'_> {
         if !self.started {
             self.started = true;
             for (head, source) in self.heads.iter_mut().zip(&mut self.sources) {
-                match source.next_pair() {
+                match source.rewind().and_then(|()| source.next_pair()) {
                     Ok(pair) => *head = pair,
                     Err(e) => return Some(Err(e)),
                 }
@@ -294,7 +264,6 @@ mod tests {
     #[test]
     fn a_full_map_goes_to_a_run() {
         let mut counts = PairCounts::new();
-        assert!(counts.is_empty());
         for i in 0..(MEMORY_PAIRS as u32 * 3) {
             counts.add((i % 200, i), 1).unwrap();
         }
