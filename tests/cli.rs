@@ -105,6 +105,18 @@ fn sample_dir() -> tempfile::TempDir {
     dir
 }
 
+/// The sample, a Spanish report in a subfolder and a short Markdown interview: documents in
+/// several folders, formats and languages.
+fn sample_in_three_documents() -> tempfile::TempDir {
+    let dir = sample_dir();
+    write(&dir.path().join("input/b/informe.txt"), SPANISH);
+    write(
+        &dir.path().join("input/a.md"),
+        "Interview with Jo Lee of Safe Home Network\n\nWhat do you do?\n\nWe shelter migrant workers in Manila.\n",
+    );
+    dir
+}
+
 #[test]
 fn sample_splits_into_five_interviews_with_organisation_and_country() {
     let dir = sample_dir();
@@ -292,12 +304,7 @@ fn committed_sample_output_is_up_to_date() {
 
 #[test]
 fn output_is_identical_for_any_thread_count_and_input_order() {
-    let dir = sample_dir();
-    write(&dir.path().join("input/b/informe.txt"), SPANISH);
-    write(
-        &dir.path().join("input/a.md"),
-        "Interview with Jo Lee of Safe Home Network\n\nWhat do you do?\n\nWe shelter migrant workers in Manila.\n",
-    );
+    let dir = sample_in_three_documents();
     assert_eq!(
         themata(dir.path(), &["run", "-q", "--threads", "1", "-o", "one"]).code,
         0
@@ -731,12 +738,7 @@ fn shard_and_merge(dir: &Path, input: &str, n: u32, extra: &[&str]) -> Run {
 
 #[test]
 fn merged_shards_equal_the_single_run_for_any_shard_count() {
-    let dir = sample_dir();
-    write(&dir.path().join("input/b/informe.txt"), SPANISH);
-    write(
-        &dir.path().join("input/a.md"),
-        "Interview with Jo Lee of Safe Home Network\n\nWhat do you do?\n\nWe shelter migrant workers in Manila.\n",
-    );
+    let dir = sample_in_three_documents();
     write(&dir.path().join("input/empty.txt"), "");
     let single = themata(dir.path(), &["run", "input", "-q", "-o", "single"]);
     assert_eq!(
