@@ -108,17 +108,24 @@ impl UnitTokens {
     /// The content words with their stems and counts (grouped by stem, in stem order), and
     /// the number of content tokens: the end of the hot path (tokenise → stem → count).
     pub fn count_terms(&self) -> (SurfaceCounts, u64) {
+        let stem = |f: &FormCount| &self.arena[f.end as usize..f.stem_end as usize];
+        // Content forms ordered by stem: by the stem's first eight bytes read as a big-endian
+        // number (the same order as the bytes'), and by the whole stem only on a tie.
+        let mut order: Vec<(u64, u32)> = (0..self.forms.len() as u32)
+            .filter(|&i| self.forms[i as usize].is_content)
+            .map(|i| (sort_key(stem(&self.forms[i as usize])), i))
+            .collect();
+        order.sort_unstable_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then_with(|| stem(&self.forms[a.1 as usize]).cmp(stem(&self.forms[b.1 as usize])))
+        });
         let mut n_content_tokens = 0u64;
         let mut surfaces = SurfaceCounts::default();
-        for f in self.forms.iter().filter(|f| f.is_content) {
+        for &(_, i) in &order {
+            let f = &self.forms[i as usize];
             n_content_tokens += u64::from(f.count);
-            surfaces.push(
-                &self.arena[f.start as usize..f.end as usize],
-                &self.arena[f.end as usize..f.stem_end as usize],
-                f.count,
-            );
+            surfaces.push(self.form(i), stem(f), f.count);
         }
-        surfaces.sort_by_stem();
         (surfaces, n_content_tokens)
     }
 
@@ -139,6 +146,15 @@ impl UnitTokens {
             })
             .collect()
     }
+}
+
+/// The first eight bytes of `text` as a big-endian number, zero-padded: ordering these is
+/// ordering the texts by their first eight bytes.
+fn sort_key(text: &str) -> u64 {
+    let mut bytes = [0u8; 8];
+    let n = text.len().min(8);
+    bytes[..n].copy_from_slice(&text.as_bytes()[..n]);
+    u64::from_be_bytes(bytes)
 }
 
 impl Workspace {
@@ -253,13 +269,20 @@ impl Analyser {
         };
         for s in sentences {
             let sentence = &text[s.start_byte..s.end_byte];
-            tokenize::for_each_word(sentence, |a, b| {
-                tokenize::normalize_into(&sentence[a..b], word);
+            tokenize::for_each_word_with_form(sentence, |a, b, normal| {
+                let surface = &sentence[a..b];
+                // Most words are already in normal form: no copy for them.
+                let form = if normal {
+                    surface
+                } else {
+                    tokenize::normalize_into(surface, word);
+                    word.as_str()
+                };
                 let next = unit.forms.len() as u32;
-                let visit = vocabulary.visit(word, next, is_content);
+                let visit = vocabulary.visit(form, next, is_content);
                 if visit.first {
                     let start = unit.arena.len() as u32;
-                    unit.arena.push_str(word);
+                    unit.arena.push_str(form);
                     let end = unit.arena.len() as u32;
                     unit.arena.push_str(vocabulary.stem_text(visit.stem));
                     unit.forms.push(FormCount {
@@ -346,6 +369,31 @@ mod tests {
             .collect();
         out.sort();
         out
+    }
+
+    #[test]
+    fn terms_come_in_stem_order_with_each_stem_in_one_run() {
+        let config = Config::builtin();
+        let analyser = Analyser::new(&config);
+        // Stems that share their first eight bytes or more, or are prefixes of each other.
+        let text = "Constitutional constituencies, constitution and constituents. \
+                    Administration, administrative administrators; internationally international \
+                    interns. Workers worker work works.";
+        let unit = unit_of(&config, text);
+        let sentences = analyser.sentences(text, &unit);
+        let tokens = analyser.tokens(
+            text,
+            &sentences,
+            Language::English,
+            &mut Workspace::default(),
+        );
+        let (surfaces, n) = tokens.count_terms();
+        let stems: Vec<&str> = surfaces.iter().map(|s| s.stem).collect();
+        assert_eq!(n, 14, "{stems:?}");
+        assert!(stems.is_sorted(), "{stems:?}");
+        let mut expected = stems.clone();
+        expected.sort();
+        assert_eq!(stems, expected);
     }
 
     #[test]

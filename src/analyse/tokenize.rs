@@ -25,11 +25,18 @@ pub struct Token {
 ///
 /// A word is a UAX #29 word segment holding at least one letter or digit.
 pub fn for_each_word(text: &str, mut each: impl FnMut(usize, usize)) {
+    for_each_word_with_form(text, |start, end, _| each(start, end));
+}
+
+/// Like [`for_each_word`], and tells each word whether it already is in normal form (ASCII
+/// without uppercase letters), so that the caller copies only the words [`normalize_into`]
+/// changes.
+pub fn for_each_word_with_form(text: &str, mut each: impl FnMut(usize, usize, bool)) {
     if text.is_ascii() {
         ascii_words(text.as_bytes(), each);
     } else {
         for (start, word) in text.unicode_word_indices() {
-            each(start, start + word.len());
+            each(start, start + word.len(), false);
         }
     }
 }
@@ -46,67 +53,75 @@ pub fn tokenize(text: &str, offset: usize) -> Vec<Token> {
     tokens
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Class {
-    Letter,
-    Digit,
-    Underscore,
-    Other,
-}
+/// Class bits of an ASCII byte, for [`ascii_words`].
+const LETTER: u8 = 1;
+const DIGIT: u8 = 2;
+const UNDERSCORE: u8 = 4;
+const UPPER: u8 = 8;
+/// `:` `.` `'` join two letters (WB6/7).
+const MID_LETTER: u8 = 16;
+/// `,` `;` `.` `'` join two digits (WB11/12).
+const MID_NUMBER: u8 = 32;
+/// Bytes that belong to a word segment by themselves.
+const WORD: u8 = LETTER | DIGIT | UNDERSCORE;
 
-fn class(b: u8) -> Class {
-    match b {
-        b'a'..=b'z' | b'A'..=b'Z' => Class::Letter,
-        b'0'..=b'9' => Class::Digit,
-        b'_' => Class::Underscore,
-        _ => Class::Other,
+const CLASSES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = match c {
+            b'a'..=b'z' => LETTER,
+            b'A'..=b'Z' => LETTER | UPPER,
+            b'0'..=b'9' => DIGIT,
+            b'_' => UNDERSCORE,
+            b'.' | b'\'' => MID_LETTER | MID_NUMBER,
+            b':' => MID_LETTER,
+            b',' | b';' => MID_NUMBER,
+            _ => 0,
+        };
+        b += 1;
     }
-}
+    table
+};
 
 /// UAX #29 word segmentation restricted to ASCII: letters, digits and `_` join (WB5, WB8–10,
 /// WB13a/b); `:` `.` `'` join two letters (WB6/7); `,` `;` `.` `'` join two digits (WB11/12).
-/// Segments without a letter or digit (a lone `_`) are not words.
-fn ascii_words(bytes: &[u8], mut each: impl FnMut(usize, usize)) {
+/// Segments without a letter or digit (a lone `_`) are not words. `each` also learns whether
+/// the word has no uppercase letter.
+fn ascii_words(bytes: &[u8], mut each: impl FnMut(usize, usize, bool)) {
+    let class = |i: usize| CLASSES[usize::from(bytes[i])];
     let n = bytes.len();
     let mut i = 0;
     while i < n {
-        if class(bytes[i]) == Class::Other {
+        if class(i) & WORD == 0 {
             i += 1;
             continue;
         }
         let start = i;
-        let mut alnum = class(bytes[i]) != Class::Underscore;
+        // The union of the word's class bits.
+        let mut seen = class(i);
         i += 1;
         loop {
-            if i >= n {
-                break;
-            }
-            let c = class(bytes[i]);
-            if c != Class::Other {
-                alnum |= c != Class::Underscore;
+            while i < n && class(i) & WORD != 0 {
+                seen |= class(i);
                 i += 1;
-                continue;
             }
             // A middle character joins only between two letters or two digits.
             if i + 1 < n {
-                let prev = class(bytes[i - 1]);
-                let next = class(bytes[i + 1]);
-                let mid = bytes[i];
-                let joins = (prev == Class::Letter
-                    && next == Class::Letter
-                    && matches!(mid, b':' | b'.' | b'\''))
-                    || (prev == Class::Digit
-                        && next == Class::Digit
-                        && matches!(mid, b',' | b';' | b'.' | b'\''));
+                let (prev, mid, next) = (class(i - 1), class(i), class(i + 1));
+                let joins = (prev & next & LETTER != 0 && mid & MID_LETTER != 0)
+                    || (prev & next & DIGIT != 0 && mid & MID_NUMBER != 0);
                 if joins {
+                    seen |= next;
                     i += 2;
                     continue;
                 }
             }
             break;
         }
-        if alnum {
-            each(start, i);
+        if seen & (LETTER | DIGIT) != 0 {
+            each(start, i, seen & UPPER == 0);
         }
     }
 }
@@ -217,6 +232,18 @@ mod tests {
             let fast = words(&text);
             let reference: Vec<&str> = text.unicode_words().collect();
             prop_assert_eq!(fast, reference);
+        }
+
+        #[test]
+        fn words_said_to_be_in_normal_form_are(text in "[ -~\n\t]{0,80}|\\PC{0,40}") {
+            for_each_word_with_form(&text, |s, e, normal| {
+                let word = &text[s..e];
+                if normal {
+                    assert_eq!(normalize(word), word, "{text:?}");
+                } else {
+                    assert!(!text.is_ascii() || normalize(word) != word, "{word:?} could skip normalising");
+                }
+            });
         }
 
         #[test]

@@ -7,7 +7,7 @@
 //! Precondition: forms are already normalised (lowercase NFC, `’` as `'`; see
 //! [`crate::analyse::tokenize::normalize`]).
 
-use std::hash::BuildHasher;
+use std::hash::{BuildHasher, Hasher};
 
 use hashbrown::HashTable;
 use hashbrown::hash_table::Entry;
@@ -48,12 +48,36 @@ struct Slot {
     stem: Stem,
 }
 
-/// The first eight bytes of `form`, zero-padded.
+/// The first eight bytes of `form`, zero-padded (read without a call to `memcpy`: this runs
+/// once per token).
 fn head(form: &[u8]) -> u64 {
-    let mut bytes = [0u8; 8];
-    let n = form.len().min(8);
-    bytes[..n].copy_from_slice(&form[..n]);
-    u64::from_le_bytes(bytes)
+    let n = form.len();
+    if let Some(first) = form.first_chunk::<8>() {
+        u64::from_le_bytes(*first)
+    } else if n >= 4 {
+        // Two overlapping four-byte reads; the bytes they share are the same in both.
+        let low = u32::from_le_bytes([form[0], form[1], form[2], form[3]]);
+        let high = u32::from_le_bytes([form[n - 4], form[n - 3], form[n - 2], form[n - 1]]);
+        u64::from(low) | u64::from(high) << (8 * (n - 4))
+    } else if n > 0 {
+        u64::from(form[0])
+            | u64::from(form[n / 2]) << (8 * (n / 2))
+            | u64::from(form[n - 1]) << (8 * (n - 1))
+    } else {
+        0
+    }
+}
+
+/// The hash of a form whose first eight bytes are `head`: the rest of the form is read only
+/// when it is longer than eight bytes.
+fn hash(head: u64, form: &[u8]) -> u64 {
+    let mut hasher = FxBuildHasher.build_hasher();
+    hasher.write_u64(head);
+    hasher.write_usize(form.len());
+    if let Some(rest) = form.get(8..) {
+        hasher.write(rest);
+    }
+    hasher.finish()
 }
 
 /// One token's lookup: see [`Vocabulary::visit`].
@@ -152,9 +176,9 @@ impl Vocabulary {
 
     /// The slot of `form`, added when new.
     fn slot(&mut self, form: &str, is_content: impl FnOnce(&str) -> bool) -> &mut Slot {
-        let hash = FxBuildHasher.hash_one(form);
         let bytes = form.as_bytes();
         let (form_head, len) = (head(bytes), bytes.len() as u32);
+        let form_hash = hash(form_head, bytes);
         let Vocabulary {
             table,
             text,
@@ -168,13 +192,13 @@ impl Vocabulary {
             &text[f.start as usize..f.end as usize]
         };
         let entry = table.entry(
-            hash,
+            form_hash,
             |slot| {
                 slot.len == len
                     && slot.head == form_head
                     && (len <= 8 || text_of(slot.id).as_bytes()[8..] == bytes[8..])
             },
-            |slot| FxBuildHasher.hash_one(text_of(slot.id)),
+            |slot| hash(slot.head, text_of(slot.id).as_bytes()),
         );
         match entry {
             Entry::Occupied(slot) => slot.into_mut(),
@@ -222,6 +246,27 @@ mod tests {
         vocabulary.begin();
         let stem = vocabulary.visit(word, 0, |_| true).stem;
         vocabulary.stem_text(stem).to_string()
+    }
+
+    #[test]
+    fn heads_are_the_first_eight_bytes_zero_padded() {
+        for form in [
+            "",
+            "a",
+            "ab",
+            "abc",
+            "abcd",
+            "abcde",
+            "abcdef",
+            "abcdefg",
+            "abcdefgh",
+            "abcdefghij",
+        ] {
+            let mut bytes = [0u8; 8];
+            let n = form.len().min(8);
+            bytes[..n].copy_from_slice(&form.as_bytes()[..n]);
+            assert_eq!(head(form.as_bytes()), u64::from_le_bytes(bytes), "{form:?}");
+        }
     }
 
     #[test]
