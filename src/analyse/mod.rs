@@ -207,9 +207,10 @@ impl Analyser {
             let Some(paragraph) = text.get(p.start_byte..p.end_byte) else {
                 continue;
             };
+            let check = self.boilerplate.paragraph(paragraph);
             for (s, e) in sentences::split_sentences(paragraph, p.start_byte) {
                 let sentence = &text[s..e];
-                if self.boilerplate.is_match(sentence) {
+                if self.boilerplate.is_match_in(sentence, &check) {
                     continue;
                 }
                 out.push(Sentence {

@@ -10,7 +10,6 @@
 use std::hash::{BuildHasher, Hasher};
 
 use hashbrown::HashTable;
-use hashbrown::hash_table::Entry;
 use rustc_hash::FxBuildHasher;
 
 use crate::analyse::language::Language;
@@ -191,18 +190,16 @@ impl Vocabulary {
             let f = &forms[id as usize];
             &text[f.start as usize..f.end as usize]
         };
-        let entry = table.entry(
-            form_hash,
-            |slot| {
-                slot.len == len
-                    && slot.head == form_head
-                    && (len <= 8 || text_of(slot.id).as_bytes()[8..] == bytes[8..])
-            },
-            |slot| hash(slot.head, text_of(slot.id).as_bytes()),
-        );
-        match entry {
-            Entry::Occupied(slot) => slot.into_mut(),
-            Entry::Vacant(vacant) => {
+        // Nearly every token finds its form: a plain lookup first, the insertion (which may
+        // grow the table) only for a new form.
+        let found = table.find_entry(form_hash, |slot| {
+            slot.len == len
+                && slot.head == form_head
+                && (len <= 8 || text_of(slot.id).as_bytes()[8..] == bytes[8..])
+        });
+        match found {
+            Ok(slot) => slot.into_mut(),
+            Err(absent) => {
                 let id = forms.len() as FormId;
                 let start = text.len() as u32;
                 text.push_str(form);
@@ -217,16 +214,25 @@ impl Vocabulary {
                     start,
                     end: text.len() as u32,
                 });
-                vacant
-                    .insert(Slot {
-                        head: form_head,
-                        len,
-                        id,
-                        seen_in: 0,
-                        local: 0,
-                        is_content,
-                        stem,
-                    })
+                let slot = Slot {
+                    head: form_head,
+                    len,
+                    id,
+                    seen_in: 0,
+                    local: 0,
+                    is_content,
+                    stem,
+                };
+                let rehash = |slot: &Slot| {
+                    let f = &forms[slot.id as usize];
+                    hash(
+                        slot.head,
+                        &text.as_bytes()[f.start as usize..f.end as usize],
+                    )
+                };
+                absent
+                    .into_table()
+                    .insert_unique(form_hash, slot, rehash)
                     .into_mut()
             }
         }

@@ -11,11 +11,21 @@ use rustc_hash::FxHashMap;
 /// stays cheap: patterns anchored at the start (`^…`) are tried only at the start of the
 /// text, the others searched through it. One set of all patterns would search the whole text
 /// for the anchored patterns' literals too, about three times slower.
+///
+/// Every sentence is checked, so the checks skip what cannot match: the anchored set is run
+/// only on a text whose first byte can begin one of its matches, and, when the unanchored
+/// patterns have no look-around assertion, their set is run on a paragraph's sentences only
+/// when it matches the paragraph (a match in a sentence is then a match in its paragraph).
 #[derive(Debug, Clone)]
 pub struct Boilerplate {
     patterns: Vec<String>,
     anchored: RegexSet,
     unanchored: RegexSet,
+    /// Bytes that can begin a match of an anchored pattern (every byte when the patterns'
+    /// prefixes cannot be listed).
+    anchored_first_bytes: [bool; 256],
+    /// No unanchored pattern has a look-around assertion (`^`, `$`, `\b`, …).
+    unanchored_without_looks: bool,
 }
 
 impl Boilerplate {
@@ -23,19 +33,20 @@ impl Boilerplate {
     pub fn new(patterns: Vec<String>) -> Result<Boilerplate, regex::Error> {
         let mut anchored = Vec::new();
         let mut unanchored = Vec::new();
+        let mut anchored_first_bytes = [false; 256];
+        let mut unanchored_without_looks = true;
         for pattern in &patterns {
-            let starts_anchored = regex_syntax::ParserBuilder::new()
+            let hir = regex_syntax::ParserBuilder::new()
                 .case_insensitive(true)
                 .build()
                 .parse(pattern)
-                .map_err(|e| regex::Error::Syntax(e.to_string()))?
-                .properties()
-                .look_set_prefix()
-                .contains(Look::Start);
-            if starts_anchored {
+                .map_err(|e| regex::Error::Syntax(e.to_string()))?;
+            if hir.properties().look_set_prefix().contains(Look::Start) {
                 anchored.push(pattern);
+                add_first_bytes(&hir, &mut anchored_first_bytes);
             } else {
                 unanchored.push(pattern);
+                unanchored_without_looks &= hir.properties().look_set().is_empty();
             }
         }
         let set = |patterns: Vec<&String>| {
@@ -46,6 +57,8 @@ impl Boilerplate {
         Ok(Boilerplate {
             anchored: set(anchored)?,
             unanchored: set(unanchored)?,
+            anchored_first_bytes,
+            unanchored_without_looks,
             patterns,
         })
     }
@@ -57,8 +70,48 @@ impl Boilerplate {
 
     /// True when `text` (trimmed) matches one of the patterns.
     pub fn is_match(&self, text: &str) -> bool {
+        self.is_match_in(text, &self.paragraph(text))
+    }
+
+    /// What the sentences of `paragraph` need to be checked against (see
+    /// [`Boilerplate::is_match_in`]).
+    pub fn paragraph(&self, paragraph: &str) -> ParagraphCheck {
+        ParagraphCheck {
+            unanchored: !self.unanchored_without_looks || self.unanchored.is_match(paragraph),
+        }
+    }
+
+    /// True when `text` (trimmed), a part of the paragraph that `check` was made for,
+    /// matches one of the patterns: the same answer as [`Boilerplate::is_match`].
+    pub fn is_match_in(&self, text: &str, check: &ParagraphCheck) -> bool {
         let text = text.trim();
-        self.anchored.is_match(text) || self.unanchored.is_match(text)
+        let anchored_may_match = text
+            .as_bytes()
+            .first()
+            .is_none_or(|&b| self.anchored_first_bytes[usize::from(b)]);
+        (anchored_may_match && self.anchored.is_match(text))
+            || (check.unanchored && self.unanchored.is_match(text))
+    }
+}
+
+/// The boilerplate check of one paragraph, made once for all its sentences.
+#[derive(Debug, Clone, Copy)]
+pub struct ParagraphCheck {
+    /// Some part of the paragraph may match an unanchored pattern.
+    unanchored: bool,
+}
+
+/// Marks the bytes that can begin a match of `hir` (every byte when its prefixes cannot be
+/// listed, or one of them is empty).
+fn add_first_bytes(hir: &regex_syntax::hir::Hir, first_bytes: &mut [bool; 256]) {
+    let prefixes = regex_syntax::hir::literal::Extractor::new().extract(hir);
+    match prefixes.literals() {
+        Some(literals) if literals.iter().all(|l| !l.is_empty()) => {
+            for literal in literals {
+                first_bytes[usize::from(literal.as_bytes()[0])] = true;
+            }
+        }
+        _ => *first_bytes = [true; 256],
     }
 }
 
@@ -156,6 +209,27 @@ mod tests {
     }
 
     #[test]
+    fn the_default_patterns_skip_what_cannot_match() {
+        let defaults = crate::config::DEFAULT_BOILERPLATE
+            .iter()
+            .map(|p| p.to_string());
+        let b = Boilerplate::new(defaults.collect()).unwrap();
+        assert!(b.unanchored_without_looks);
+        let first: String = (0u8..=255)
+            .filter(|&c| b.anchored_first_bytes[usize::from(c)])
+            .map(char::from)
+            .collect();
+        // click here, share, tweet, print, like, read more, back to top, in either case, and
+        // 0xC5, the first byte of `ſ` (long s), which case-insensitive `s` matches.
+        assert_eq!(first, "(BCLPRSTbclprst\u{c5}");
+        assert!(!b.paragraph("Nothing to drop here. Nor here.").unanchored);
+        assert!(
+            b.paragraph("See it. You need JavaScript enabled to view it.")
+                .unanchored
+        );
+    }
+
+    #[test]
     fn patterns_anchored_at_the_start_are_told_from_the_others() {
         let b = Boilerplate::new(patterns()).unwrap();
         assert_eq!(b.anchored.len(), 3, "click here, share…, read more…");
@@ -177,6 +251,34 @@ mod tests {
             let all = RegexSetBuilder::new(patterns()).case_insensitive(true).build().unwrap();
             let b = Boilerplate::new(patterns()).unwrap();
             prop_assert_eq!(b.is_match(&text), all.is_match(text.trim()));
+        }
+
+        /// Checked a sentence at a time after one check of the paragraph, the answer is the
+        /// one set of all the patterns gives for the sentence alone.
+        #[test]
+        fn paragraph_checks_decide_as_one_set(
+            sentences in proptest::collection::vec("(click here|share|on twitter|email address is being protected from spambots|subscribe|unsubscribe|all rights reserved|follow us|read more|javascript|[a-z .(\n]{0,6}| ){0,6}", 0..5),
+            extra in proptest::collection::vec("[a-z(\\^$ ]{1,8}", 0..3),
+            defaults_only in any::<bool>(),
+        ) {
+            // The default patterns' unanchored ones have no assertion: paragraphs are checked.
+            let mut patterns = if defaults_only {
+                crate::config::DEFAULT_BOILERPLATE.iter().map(|p| p.to_string()).collect()
+            } else {
+                patterns()
+            };
+            // Patterns of other shapes: plain, anchored, with assertions or bad ones (skipped).
+            patterns.extend(extra.into_iter().filter(|p| regex::Regex::new(p).is_ok()));
+            let all = RegexSetBuilder::new(&patterns).case_insensitive(true).build().unwrap();
+            let b = Boilerplate::new(patterns).unwrap();
+            let paragraph = sentences.join(" ");
+            let check = b.paragraph(&paragraph);
+            let mut start = 0;
+            for sentence in &sentences {
+                let part = &paragraph[start..start + sentence.len()];
+                prop_assert_eq!(b.is_match_in(part, &check), all.is_match(part.trim()), "{:?}", part);
+                start += sentence.len() + 1;
+            }
         }
     }
 
