@@ -134,7 +134,11 @@ impl TableSink {
                     });
                 }
                 Format::Csv => {
+                    // Serialised on the calling thread: tables and formats are already
+                    // written in parallel on the run's pool, and polars' own pool (one thread
+                    // per core) would run past `--threads` and crowd the run's threads.
                     let writer = CsvWriter::new(out)
+                        .n_threads(1)
                         .include_header(true)
                         .with_float_precision(Some(6))
                         .with_line_terminator("\n".into())
