@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::intern::Interner;
 use crate::pair_counts::PairCounts;
 use crate::record::{Source, UnitAnalysis};
+use crate::spill_file::SpillFile;
 use crate::stats;
 use crate::themes::ThemeDictionary;
 use crate::themes::collocations::{CollocationRow, NgramTotals, collocation_rows};
@@ -156,12 +157,13 @@ pub struct CollocationGroupRow<'a> {
     pub count: u64,
 }
 
-/// The `term_counts` table, whose rows (one per unit and stem, the largest table) are built
-/// in chunks as they are written, so they are never all in memory.
+/// The `term_counts` table, whose rows (one per unit and stem, the largest table) are read
+/// back from the [`Aggregator`]'s temporary file and built in chunks as they are written, so
+/// they are never all in memory.
 #[derive(Debug, Clone)]
 pub struct TermCounts<'a> {
     /// (unit ordinal, stem id, count), by unit and stem.
-    counts: &'a [(u32, u32, u32)],
+    counts: &'a SpillFile<(u32, u32, u32)>,
     units: &'a [UnitRow],
     stems: &'a Interner,
     terms: Arc<[&'a str]>,
@@ -169,39 +171,49 @@ pub struct TermCounts<'a> {
 
 impl<'a> TermCounts<'a> {
     /// The rows, in chunks of at most `rows` rows, in order.
-    pub fn chunks(&self, rows: usize) -> impl Iterator<Item = Vec<TermCountRow<'a>>> + '_ {
-        self.counts.chunks(rows.max(1)).map(|chunk| {
+    ///
+    /// # Errors
+    /// A chunk that cannot be read back from the temporary file is an error.
+    pub fn chunks(
+        &self,
+        rows: usize,
+    ) -> impl Iterator<Item = io::Result<Vec<TermCountRow<'a>>>> + '_ {
+        self.counts.chunks(rows).map(|chunk| {
             let stems = self.stems;
-            chunk
-                .iter()
-                .map(|&(unit, stem, count)| TermCountRow {
+            Ok(chunk?
+                .into_iter()
+                .map(|(unit, stem, count)| TermCountRow {
                     unit_id: &self.units[unit as usize].unit_id,
                     stem: stems.resolve(stem),
                     term: self.terms[stem as usize],
                     count: u64::from(count),
                 })
-                .collect()
+                .collect())
         })
     }
 }
 
-/// A group's stems with their counts, most frequent first.
+/// A group of a term × group table; its rows are in the table's temporary file.
 #[derive(Debug, Clone)]
 struct TermGroup<'a> {
     name: Option<&'a str>,
     country: Option<Arc<str>>,
     /// Content tokens.
     tokens: u64,
-    /// (stem id, units, count), by count descending, then stem: 16 bytes a row.
-    stems: Vec<(u32, u32, u64)>,
+    /// Its first row in the file, and its number of rows.
+    start: u64,
+    rows: u64,
 }
 
-/// A term × group table (`terms_by_organisation`, `terms_by_country`): the counts of each
-/// group, sorted, with the corpus totals; rows with their statistics are built in chunks of
-/// groups as they are written.
-#[derive(Debug, Clone)]
+/// A term × group table (`terms_by_organisation`, `terms_by_country`): the groups, in order,
+/// with their rows' counts in a temporary file (stem id, units, count: 16 bytes a row, each
+/// group's by count descending, then stem) and the corpus totals; rows with their statistics
+/// are built in chunks of groups as they are written.
+#[derive(Debug)]
 pub struct GroupTerms<'a> {
     groups: Vec<TermGroup<'a>>,
+    /// (stem id, units, count) of each group in turn.
+    rows: SpillFile<(u32, u32, u64)>,
     stems: &'a Interner,
     terms: Arc<[&'a str]>,
     /// Corpus count of each stem, by id.
@@ -213,23 +225,42 @@ pub struct GroupTerms<'a> {
 
 impl<'a> GroupTerms<'a> {
     /// The rows, in chunks of whole groups of about `rows` rows, in order.
-    pub fn chunks(&self, rows: usize) -> impl Iterator<Item = Vec<GroupTermRow<'a>>> + '_ {
-        let sizes: Vec<usize> = self.groups.iter().map(|g| g.stems.len()).collect();
+    ///
+    /// # Errors
+    /// A chunk that cannot be read back from the temporary file is an error.
+    pub fn chunks(
+        &self,
+        rows: usize,
+    ) -> impl Iterator<Item = io::Result<Vec<GroupTermRow<'a>>>> + '_ {
+        let sizes: Vec<usize> = self.groups.iter().map(|g| g.rows as usize).collect();
         whole_groups(sizes, rows).map(move |(range, size)| {
+            // The groups of a chunk are consecutive in the file.
+            let start = self.groups[range.start].start;
+            let mut records = Vec::with_capacity(size);
+            self.rows
+                .read_into(start..start + size as u64, &mut records)?;
             let mut chunk = Vec::with_capacity(size);
+            let mut at = 0;
             for g in &self.groups[range] {
-                self.group_rows(g, &mut chunk);
+                let end = at + g.rows as usize;
+                self.group_rows(g, &records[at..end], &mut chunk);
+                at = end;
             }
-            chunk
+            Ok(chunk)
         })
     }
 
-    fn group_rows(&self, g: &TermGroup<'a>, out: &mut Vec<GroupTermRow<'a>>) {
+    fn group_rows(
+        &self,
+        g: &TermGroup<'a>,
+        records: &[(u32, u32, u64)],
+        out: &mut Vec<GroupTermRow<'a>>,
+    ) {
         let stems = self.stems;
         let n_groups = self.groups.len() as u64;
         let group: Option<Arc<str>> = g.name.map(Arc::from);
         let rest_tokens = self.corpus_tokens - g.tokens;
-        for (rank, &(stem, units, count)) in g.stems.iter().enumerate() {
+        for (rank, &(stem, units, count)) in records.iter().enumerate() {
             let rest = self.corpus[stem as usize] - count;
             // With a single group there is no rest to compare with: null, not 0.
             let keyness = (g.tokens > 0 && rest_tokens > 0)
@@ -273,22 +304,26 @@ fn whole_groups(
     })
 }
 
-/// One organisation's listed phrases.
+/// An organisation with listed phrases; its rows are in the table's temporary file.
 #[derive(Debug, Clone)]
 struct OrganisationPhrases<'a> {
     organisation: Option<&'a str>,
     /// Its countries, joined with `; `.
     country: Option<Arc<str>>,
-    /// (phrase id, count), by count descending, then phrase.
-    counts: Vec<(u32, u32)>,
+    /// Its first row in the file, and its number of rows.
+    start: u64,
+    rows: u64,
 }
 
-/// The `collocations_by_organisation` table: each organisation's listed phrases with their
-/// counts (8 bytes a row until written); rows are built in chunks of organisations as they
-/// are written.
-#[derive(Debug, Clone)]
+/// The `collocations_by_organisation` table: the organisations with listed phrases, by name,
+/// with their rows' counts in a temporary file (phrase id, count: 8 bytes a row, each
+/// organisation's by count descending, then phrase); rows are built in chunks of
+/// organisations as they are written.
+#[derive(Debug)]
 pub struct CollocationsByOrganisation<'a> {
     organisations: Vec<OrganisationPhrases<'a>>,
+    /// (phrase id, count) of each organisation, in the order of their first counted pair.
+    rows: SpillFile<(u32, u32)>,
     phrases: &'a Interner,
     /// Words in each phrase, by phrase id.
     words: &'a [(u64, u8)],
@@ -296,13 +331,23 @@ pub struct CollocationsByOrganisation<'a> {
 
 impl<'a> CollocationsByOrganisation<'a> {
     /// The rows, in chunks of whole organisations of about `rows` rows, in order.
-    pub fn chunks(&self, rows: usize) -> impl Iterator<Item = Vec<CollocationGroupRow<'a>>> + '_ {
-        let sizes: Vec<usize> = self.organisations.iter().map(|o| o.counts.len()).collect();
+    ///
+    /// # Errors
+    /// A chunk that cannot be read back from the temporary file is an error.
+    pub fn chunks(
+        &self,
+        rows: usize,
+    ) -> impl Iterator<Item = io::Result<Vec<CollocationGroupRow<'a>>>> + '_ {
+        let sizes: Vec<usize> = self.organisations.iter().map(|o| o.rows as usize).collect();
         whole_groups(sizes, rows).map(move |(range, size)| {
             let phrases = self.phrases;
             let mut chunk = Vec::with_capacity(size);
+            let mut counts = Vec::new();
             for o in &self.organisations[range] {
-                chunk.extend(o.counts.iter().map(|&(phrase, count)| CollocationGroupRow {
+                counts.clear();
+                self.rows
+                    .read_into(o.start..o.start + o.rows, &mut counts)?;
+                chunk.extend(counts.iter().map(|&(phrase, count)| CollocationGroupRow {
                     organisation: o.organisation,
                     country: o.country.clone(),
                     phrase: phrases.resolve(phrase),
@@ -310,13 +355,13 @@ impl<'a> CollocationsByOrganisation<'a> {
                     count: u64::from(count),
                 }));
             }
-            chunk
+            Ok(chunk)
         })
     }
 }
 
 /// All aggregated rows, sorted as the contract says, borrowing from the [`Aggregator`].
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Aggregates<'a> {
     /// `units`, by document and unit index.
     pub units: &'a [UnitRow],
@@ -395,8 +440,9 @@ pub struct Aggregator {
     /// Occurrences of each surface form, by stem id.
     surfaces: Vec<FxHashMap<Box<str>, u64>>,
     units: Vec<UnitRow>,
-    /// (unit ordinal, stem id, count), in unit order.
-    term_counts: Vec<(u32, u32, u32)>,
+    /// (unit ordinal, stem id, count), in unit order: the largest aggregate, in a temporary
+    /// file past a few hundred thousand rows.
+    term_counts: SpillFile<(u32, u32, u32)>,
     themes_by_organisation: BTreeMap<Option<String>, ThemeGroup>,
     themes_by_country: BTreeMap<Option<String>, ThemeGroup>,
     themes_corpus: ThemeGroup,
@@ -412,6 +458,9 @@ pub struct Aggregator {
     trigram_positions: u64,
     /// (organisation id, phrase id) → count; spilled to disk past a few million pairs.
     collocations_by_organisation: PairCounts,
+    /// Where temporary files go (the system's temporary folder when `None`).
+    #[serde(skip)]
+    spill_dir: Option<PathBuf>,
 }
 
 impl Aggregator {
@@ -423,7 +472,9 @@ impl Aggregator {
     /// Writes the temporary files of counts that outgrow memory to `dir` (the system's
     /// temporary folder by default).
     pub fn spill_to(&mut self, dir: PathBuf) {
-        self.collocations_by_organisation.spill_to(dir);
+        self.collocations_by_organisation.spill_to(dir.clone());
+        self.term_counts.spill_to(dir.clone());
+        self.spill_dir = Some(dir);
     }
 
     fn stem_id(&mut self, stem: &str) -> u32 {
@@ -478,18 +529,22 @@ impl Aggregator {
             n_types: analysis.n_types,
             extra: unit.extra.clone(),
         });
-        // Surfaces come sorted by stem: one row per run of the same stem.
-        let mut previous: Option<&str> = None;
+        // Surfaces come sorted by stem: one row per run of the same stem, written when the
+        // run ends.
+        let mut run: Option<(&str, u32, u32)> = None;
         for s in analysis.surfaces.iter() {
-            let id = if previous == Some(s.stem) {
-                let last = self.term_counts.last_mut().expect("pushed for this stem");
-                last.2 += s.count;
-                last.1
-            } else {
-                let id = self.stem_id(s.stem);
-                self.term_counts.push((ordinal, id, s.count));
-                previous = Some(s.stem);
-                id
+            let id = match &mut run {
+                Some((stem, id, count)) if *stem == s.stem => {
+                    *count += s.count;
+                    *id
+                }
+                _ => {
+                    let id = self.stem_id(s.stem);
+                    if let Some((_, id, count)) = run.replace((s.stem, id, s.count)) {
+                        self.term_counts.push((ordinal, id, count))?;
+                    }
+                    id
+                }
             };
             let surfaces = &mut self.surfaces[id as usize];
             match surfaces.get_mut(s.surface) {
@@ -498,6 +553,9 @@ impl Aggregator {
                     surfaces.insert(s.surface.into(), u64::from(s.count));
                 }
             }
+        }
+        if let Some((_, id, count)) = run {
+            self.term_counts.push((ordinal, id, count))?;
         }
         // Themes: hits and sentences with hits, per theme.
         let mut per_theme: BTreeMap<u16, (u64, u64)> = BTreeMap::new();
@@ -575,19 +633,24 @@ impl Aggregator {
             units.extend(unit);
         }
         self.units = units;
-        let mut term_counts: Vec<(u32, u32, u32)> = self
-            .term_counts
-            .iter()
-            .map(|&(u, s, c)| (new_mine[u as usize], s, c))
-            .chain(
-                other
-                    .term_counts
-                    .iter()
-                    .map(|&(u, s, c)| (new_theirs[u as usize], stems[s as usize], c)),
-            )
-            .collect();
-        // Stable: a unit's stems keep their (alphabetical) order.
-        term_counts.sort_by_key(|&(u, _, _)| u);
+        // Both lists of rows are in unit order, and stay so with the new ordinals: merged
+        // by unit, a unit's rows keep their (alphabetical) order.
+        let mine = self.term_counts.chunks(READ_RECORDS).map(|chunk| {
+            chunk.map(|rows| {
+                rows.into_iter()
+                    .map(|(u, s, c)| (new_mine[u as usize], s, c))
+                    .collect()
+            })
+        });
+        let theirs = other.term_counts.chunks(READ_RECORDS).map(|chunk| {
+            chunk.map(|rows| {
+                rows.into_iter()
+                    .map(|(u, s, c)| (new_theirs[u as usize], stems[s as usize], c))
+                    .collect()
+            })
+        });
+        let mut term_counts = SpillFile::in_dir(self.term_counts.dir().cloned());
+        merge_by_unit(mine, theirs, &mut term_counts)?;
         self.term_counts = term_counts;
         for (into, from) in [
             (
@@ -636,7 +699,6 @@ impl Aggregator {
     /// Gives back the memory reserved for units still to come (before [`Aggregator::finish`]).
     pub fn shrink_to_fit(&mut self) {
         self.units.shrink_to_fit();
-        self.term_counts.shrink_to_fit();
         self.phrase_counts.shrink_to_fit();
     }
 
@@ -667,16 +729,27 @@ impl Aggregator {
             })
             .collect();
 
-        // Independent tables, computed in parallel; the two term groupings one after the
-        // other, as each holds a record per unit × stem while it sums them.
+        // Each stem's place in alphabetical order, to sort a group's stems by.
+        let mut by_name: Vec<u32> = (0..self.stems.len() as u32).collect();
+        by_name.par_sort_unstable_by_key(|&id| self.stems.resolve(id));
+        let mut stem_ranks = vec![0u32; by_name.len()];
+        for (rank, &id) in by_name.iter().enumerate() {
+            stem_ranks[id as usize] = rank as u32;
+        }
+        drop(by_name);
+
+        // Independent tables, computed in parallel (each reads the per-unit counts from the
+        // temporary file on its own).
         let ((terms_by_organisation, terms_by_country), other) = rayon::join(
             || {
-                let organisations = self.group_terms(&terms, |u| u.organisation.as_deref(), true);
-                let countries = self.group_terms(&terms, |u| u.country.as_deref(), false);
-                (organisations, countries)
+                rayon::join(
+                    || self.group_terms(&terms, &stem_ranks, |u| u.organisation.as_deref(), true),
+                    || self.group_terms(&terms, &stem_ranks, |u| u.country.as_deref(), false),
+                )
             },
             || self.theme_and_collocation_rows(themes, collocation_min_count),
         );
+        let (terms_by_organisation, terms_by_country) = (terms_by_organisation?, terms_by_country?);
         let other = other?;
         Ok(Aggregates {
             term_counts: TermCounts {
@@ -770,31 +843,43 @@ impl Aggregator {
         let collocations = collocation_rows(&totals, collocation_min_count);
         drop(totals);
         // Listed phrases by id: only their per-organisation counts become rows.
-        let listed: rustc_hash::FxHashSet<u32> = collocations
+        let mut listed = vec![false; self.phrases.len()];
+        for id in collocations
             .iter()
             .filter_map(|r| self.phrases.get(&r.phrase))
-            .collect();
-        // Counts bucketed by organisation id, organisations then taken in name order.
-        let mut by_organisation: Vec<Vec<(u32, u32)>> = vec![Vec::new(); self.organisations.len()];
+        {
+            listed[id as usize] = true;
+        }
+        // The pairs come by organisation id: each organisation's listed phrases are sorted
+        // and written to the file in turn, and the organisations then taken in name order.
+        let mut rows = SpillFile::in_dir(self.spill_dir.clone());
+        let mut ranges: Vec<(u64, u64)> = vec![(0, 0); self.organisations.len()];
+        let mut counts: Vec<(u32, u32)> = Vec::new();
+        let mut current: Option<u32> = None;
         for pair in self.collocations_by_organisation.sorted() {
             let ((organisation, phrase), count) = pair?;
-            if listed.contains(&phrase) {
-                by_organisation[organisation as usize].push((phrase, count));
+            if current != Some(organisation) {
+                if let Some(previous) = current {
+                    ranges[previous as usize] = self.push_phrases(&mut counts, &mut rows)?;
+                }
+                current = Some(organisation);
             }
+            if listed[phrase as usize] {
+                counts.push((phrase, count));
+            }
+        }
+        if let Some(previous) = current {
+            ranges[previous as usize] = self.push_phrases(&mut counts, &mut rows)?;
         }
         let mut order: Vec<usize> = (0..self.organisations.len()).collect();
         order.sort_by_key(|&i| &self.organisations[i]);
         let mut organisations = Vec::new();
         for i in order {
             let organisation = &self.organisations[i];
-            let mut counts = std::mem::take(&mut by_organisation[i]);
-            if counts.is_empty() {
+            let (start, n) = ranges[i];
+            if n == 0 {
                 continue;
             }
-            counts.sort_unstable_by(|a, b| {
-                b.1.cmp(&a.1)
-                    .then_with(|| self.phrases.resolve(a.0).cmp(self.phrases.resolve(b.0)))
-            });
             let country: Option<Arc<str>> = org_countries
                 .get(organisation)
                 .cloned()
@@ -803,11 +888,13 @@ impl Aggregator {
             organisations.push(OrganisationPhrases {
                 organisation: organisation.as_deref(),
                 country,
-                counts,
+                start,
+                rows: n,
             });
         }
         let collocations_by_organisation = CollocationsByOrganisation {
             organisations,
+            rows,
             phrases: &self.phrases,
             words: &self.phrase_counts,
         };
@@ -820,6 +907,23 @@ impl Aggregator {
             collocations,
             collocations_by_organisation,
         })
+    }
+
+    /// Sorts one organisation's listed phrases (by count descending, then phrase), appends
+    /// them to `rows` and empties `counts`; returns where they start, and how many they are.
+    fn push_phrases(
+        &self,
+        counts: &mut Vec<(u32, u32)>,
+        rows: &mut SpillFile<(u32, u32)>,
+    ) -> io::Result<(u64, u64)> {
+        counts.sort_unstable_by(|a, b| {
+            b.1.cmp(&a.1)
+                .then_with(|| self.phrases.resolve(a.0).cmp(self.phrases.resolve(b.0)))
+        });
+        let start = rows.len();
+        rows.extend_from_slice(counts)?;
+        counts.clear();
+        Ok((start, rows.len() - start))
     }
 
     /// Each organisation's countries, joined with `; `.
@@ -846,10 +950,12 @@ impl Aggregator {
     fn group_terms<'a>(
         &'a self,
         terms: &Arc<[&'a str]>,
+        stem_ranks: &[u32],
         key: impl Fn(&'a UnitRow) -> Option<&'a str>,
         with_country: bool,
-    ) -> GroupTerms<'a> {
-        // Each unit's group, by index: one lookup per unit, not per counted stem.
+    ) -> io::Result<GroupTerms<'a>> {
+        // Each unit's group, numbered in the groups' order: one lookup per unit, not per
+        // counted stem.
         let mut index: BTreeMap<Option<&str>, usize> = BTreeMap::new();
         for u in &self.units {
             index.entry(key(u)).or_default();
@@ -857,44 +963,58 @@ impl Aggregator {
         for (i, slot) in index.values_mut().enumerate() {
             *slot = i;
         }
-        let unit_group: Vec<usize> = self.units.iter().map(|u| index[&key(u)]).collect();
+        let unit_group: Vec<u32> = self.units.iter().map(|u| index[&key(u)] as u32).collect();
         let mut tokens = vec![0u64; index.len()];
         let mut countries: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); index.len()];
         for (u, &g) in self.units.iter().zip(&unit_group) {
-            tokens[g] += u.n_content_tokens;
+            tokens[g as usize] += u.n_content_tokens;
             if let Some(c) = &u.country {
-                countries[g].insert(c);
+                countries[g as usize].insert(c);
             }
         }
-        // (group, stem, count) of every unit × stem, sorted: each run of one (group, stem) is
-        // summed into one row. 12 bytes a record, no hash table per group.
-        let mut records: Vec<(u32, u32, u32)> = self
-            .term_counts
-            .iter()
-            .map(|&(unit, stem, count)| (unit_group[unit as usize] as u32, stem, count))
-            .collect();
-        records.par_sort_unstable_by_key(|&(group, stem, _)| (group, stem));
-        let mut stems: Vec<Vec<(u32, u32, u64)>> = vec![Vec::new(); index.len()];
+        // (group, stem) → (units, count), summed over every unit × stem; spilled to sorted
+        // runs past a few million pairs and read back in (group, stem) order, so group by
+        // group in the groups' order.
+        let mut sums: PairCounts<(u32, u64)> = PairCounts::new();
+        if let Some(dir) = &self.spill_dir {
+            sums.spill_to(dir.clone());
+        }
+        for chunk in self.term_counts.chunks(READ_RECORDS) {
+            for (unit, stem, count) in chunk? {
+                sums.add((unit_group[unit as usize], stem), (1, u64::from(count)))?;
+            }
+        }
+        drop(unit_group);
+        // Each group's rows, sorted, go to the table's file in turn.
+        let mut rows = SpillFile::in_dir(self.spill_dir.clone());
+        let mut sizes = vec![0u64; index.len()];
         let mut corpus: Vec<u64> = vec![0; self.stems.len()];
         let mut groups_with: Vec<u64> = vec![0; self.stems.len()];
-        for run in records.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
-            let (group, stem, _) = run[0];
-            let count: u64 = run.iter().map(|r| u64::from(r.2)).sum();
-            stems[group as usize].push((stem, run.len() as u32, count));
+        let mut group: Vec<(u32, u32, u64)> = Vec::new();
+        let mut current: Option<u32> = None;
+        for pair in sums.sorted() {
+            let ((g, stem), (units, count)) = pair?;
+            if current != Some(g) {
+                if let Some(previous) = current {
+                    sizes[previous as usize] = push_ranked(&mut group, stem_ranks, &mut rows)?;
+                }
+                current = Some(g);
+            }
+            group.push((stem, units, count));
             corpus[stem as usize] += count;
             groups_with[stem as usize] += 1;
         }
-        drop(records);
+        if let Some(previous) = current {
+            sizes[previous as usize] = push_ranked(&mut group, stem_ranks, &mut rows)?;
+        }
+        drop(sums);
+        let mut start = 0;
         let groups: Vec<TermGroup<'a>> = index
             .keys()
-            .zip(stems)
+            .zip(sizes)
             .zip(tokens.iter().zip(&countries))
-            .map(|((&name, mut stems), (&tokens, countries))| {
-                stems.sort_unstable_by(|a, b| {
-                    b.2.cmp(&a.2)
-                        .then_with(|| self.stems.resolve(a.0).cmp(self.stems.resolve(b.0)))
-                });
-                TermGroup {
+            .map(|((&name, n), (&tokens, countries))| {
+                let group = TermGroup {
                     name,
                     country: (with_country && !countries.is_empty()).then(|| {
                         countries
@@ -905,17 +1025,81 @@ impl Aggregator {
                             .into()
                     }),
                     tokens,
-                    stems,
-                }
+                    start,
+                    rows: n,
+                };
+                start += n;
+                group
             })
             .collect();
-        GroupTerms {
+        Ok(GroupTerms {
             groups,
+            rows,
             stems: &self.stems,
             terms: terms.clone(),
             corpus,
             groups_with,
             corpus_tokens: tokens.iter().sum(),
+        })
+    }
+}
+
+/// Records read from a temporary file at a time when it is read through.
+const READ_RECORDS: usize = 1 << 16;
+
+/// Sorts one group's (stem id, units, count) by count descending, then stem (by the stems'
+/// alphabetical `ranks`), appends them to `rows` and empties `group`; returns how many they
+/// are.
+fn push_ranked(
+    group: &mut Vec<(u32, u32, u64)>,
+    ranks: &[u32],
+    rows: &mut SpillFile<(u32, u32, u64)>,
+) -> io::Result<u64> {
+    group.sort_unstable_by(|a, b| {
+        b.2.cmp(&a.2)
+            .then_with(|| ranks[a.0 as usize].cmp(&ranks[b.0 as usize]))
+    });
+    rows.extend_from_slice(group)?;
+    let n = group.len() as u64;
+    group.clear();
+    Ok(n)
+}
+
+/// The rows of chunks of rows, one at a time (an error in place of a chunk that failed).
+fn flat_rows<R>(
+    chunks: impl Iterator<Item = io::Result<Vec<R>>>,
+) -> impl Iterator<Item = io::Result<R>> {
+    chunks.flat_map(|chunk| {
+        let (rows, error) = match chunk {
+            Ok(rows) => (rows, None),
+            Err(e) => (Vec::new(), Some(e)),
+        };
+        rows.into_iter().map(Ok).chain(error.map(Err))
+    })
+}
+
+/// Merges two lists of (unit ordinal, stem id, count) rows, each in unit order and with no
+/// unit in both, into `into`, in unit order.
+fn merge_by_unit(
+    a: impl Iterator<Item = io::Result<Vec<(u32, u32, u32)>>>,
+    b: impl Iterator<Item = io::Result<Vec<(u32, u32, u32)>>>,
+    into: &mut SpillFile<(u32, u32, u32)>,
+) -> io::Result<()> {
+    let (mut a, mut b) = (flat_rows(a), flat_rows(b));
+    let (mut x, mut y) = (a.next().transpose()?, b.next().transpose()?);
+    loop {
+        let take_a = match (x, y) {
+            (Some(p), Some(q)) => p.0 <= q.0,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => return Ok(()),
+        };
+        if take_a {
+            into.push(x.take().expect("matched"))?;
+            x = a.next().transpose()?;
+        } else {
+            into.push(y.take().expect("matched"))?;
+            y = b.next().transpose()?;
         }
     }
 }
@@ -1023,17 +1207,29 @@ mod tests {
         let a = aggregator.finish(&config.themes, 1).unwrap();
         vec![
             format!("{:?}", a.units),
-            format!("{:?}", a.term_counts.chunks(3).collect::<Vec<_>>().concat()),
             format!(
                 "{:?}",
-                a.terms_by_organisation
-                    .chunks(5)
-                    .collect::<Vec<_>>()
+                a.term_counts
+                    .chunks(3)
+                    .collect::<io::Result<Vec<_>>>()
+                    .unwrap()
                     .concat()
             ),
             format!(
                 "{:?}",
-                a.terms_by_country.chunks(5).collect::<Vec<_>>().concat()
+                a.terms_by_organisation
+                    .chunks(5)
+                    .collect::<io::Result<Vec<_>>>()
+                    .unwrap()
+                    .concat()
+            ),
+            format!(
+                "{:?}",
+                a.terms_by_country
+                    .chunks(5)
+                    .collect::<io::Result<Vec<_>>>()
+                    .unwrap()
+                    .concat()
             ),
             format!("{:?}", a.themes_by_organisation),
             format!("{:?}", a.themes_by_country),
@@ -1044,7 +1240,8 @@ mod tests {
                 "{:?}",
                 a.collocations_by_organisation
                     .chunks(2)
-                    .collect::<Vec<_>>()
+                    .collect::<io::Result<Vec<_>>>()
+                    .unwrap()
                     .concat()
             ),
         ]

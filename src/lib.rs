@@ -75,6 +75,7 @@ pub mod pipeline;
 pub mod record;
 pub mod segment;
 pub mod shard;
+pub mod spill_file;
 pub mod stats;
 pub mod tables;
 pub mod themes;

@@ -1,14 +1,17 @@
 //! Counts keyed by a pair of ids, for aggregates that outgrow memory on big corpora (the count
 //! of every phrase in every organisation: tens of millions of pairs for a 500 MB corpus).
 //!
-//! At most [`MEMORY_PAIRS`] pairs are held in a hash map; when it is full, its pairs are
-//! sorted and written to a temporary file (a *run*) and the map starts again. Reading merges
-//! the runs and the map in key order, summing the counts of equal keys, so the result is the
-//! same as one map would give. Runs are unnamed temporary files in the folder given (the
-//! output folder in a run), gone when the counts are dropped or the process ends.
+//! At most [`PairCounts::MEMORY_PAIRS`] pairs (about [`MEMORY_BYTES`] of map) are held in a
+//! hash map; when it is full, its pairs are sorted and written to a temporary file (a *run*)
+//! and the map starts again. Reading merges the runs and the map in key order, summing the
+//! counts of equal keys, so the result is the same as one map would give. Runs are unnamed
+//! temporary files in the folder given (the output folder in a run), gone when the counts
+//! are dropped or the process ends. The count can be any fixed-size additive value
+//! ([`Count`]): a `u32`, or several numbers summed apart.
 
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Seek, Write};
+use std::marker::PhantomData;
 use std::path::PathBuf;
 
 use rustc_hash::FxHashMap;
@@ -16,29 +19,78 @@ use serde::de::{SeqAccess, Visitor};
 use serde::ser::SerializeSeq;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::spill_file::FixedBytes;
+
 /// A pair of ids.
 pub type Key = (u32, u32);
 
-/// Pairs held in memory before a run is written: 7/8 of 2^22, the most a hash map of 2^22
-/// buckets holds (about 55 MB). Tests use a small number so that every test spills.
-pub const MEMORY_PAIRS: usize = if cfg!(test) { 64 } else { 3_670_016 };
+/// Bytes the map may take before a run is written: 48 MiB, the buckets of a hash map of
+/// `u32` counts at 2^22 buckets.
+pub const MEMORY_BYTES: usize = 48 << 20;
 
-/// Bytes of one pair in a run: both ids and the count, little-endian.
-const RECORD: usize = 12;
+/// Bytes of the largest count a run stores.
+const MAX_COUNT_BYTES: usize = 24;
 
-/// Counts of id pairs, spilled to sorted runs on disk past [`MEMORY_PAIRS`].
-#[derive(Debug, Default)]
-pub struct PairCounts {
-    map: FxHashMap<Key, u32>,
+/// An additive value, stored in a run as its [`FixedBytes`].
+pub trait Count: FixedBytes + Default {
+    /// Adds `other` to this count (saturating where the sum could overflow).
+    fn add(&mut self, other: Self);
+}
+
+/// A plain count, saturating at `u32::MAX`.
+impl Count for u32 {
+    fn add(&mut self, other: u32) {
+        *self = self.saturating_add(other);
+    }
+}
+
+/// Two counts summed apart (e.g. units holding a stem, and its occurrences).
+impl Count for (u32, u64) {
+    fn add(&mut self, other: (u32, u64)) {
+        self.0 = self.0.saturating_add(other.0);
+        self.1 = self.1.saturating_add(other.1);
+    }
+}
+
+/// Counts of id pairs, spilled to sorted runs on disk past [`PairCounts::MEMORY_PAIRS`].
+#[derive(Debug)]
+pub struct PairCounts<V = u32> {
+    map: FxHashMap<Key, V>,
     /// Each run's file and number of pairs.
     runs: Vec<(File, u64)>,
     /// Where runs are written (the system's temporary folder when `None`).
     dir: Option<PathBuf>,
 }
 
-impl PairCounts {
+impl<V> Default for PairCounts<V> {
+    fn default() -> PairCounts<V> {
+        PairCounts {
+            map: FxHashMap::default(),
+            runs: Vec::new(),
+            dir: None,
+        }
+    }
+}
+
+impl<V: Count> PairCounts<V> {
+    /// Pairs held in memory before a run is written: 7/8 (a hash map's load) of the largest
+    /// power of two of buckets that fits in [`MEMORY_BYTES`] (3,670,016 for `u32` counts).
+    /// Tests use a small number so that every test spills.
+    pub const MEMORY_PAIRS: usize = if cfg!(test) {
+        64
+    } else {
+        let buckets = MEMORY_BYTES / size_of::<(Key, V)>();
+        (1 << (usize::BITS - 1 - buckets.leading_zeros())) / 8 * 7
+    };
+
+    /// Bytes of one pair in a run: both ids, then the count.
+    const RECORD: usize = {
+        assert!(V::BYTES <= MAX_COUNT_BYTES);
+        8 + V::BYTES
+    };
+
     /// Empty counts.
-    pub fn new() -> PairCounts {
+    pub fn new() -> PairCounts<V> {
         PairCounts::default()
     }
 
@@ -47,14 +99,13 @@ impl PairCounts {
         self.dir = Some(dir);
     }
 
-    /// Adds `n` to the count of `key` (saturating at `u32::MAX`).
+    /// Adds `n` to the count of `key`.
     ///
     /// # Errors
     /// When a run cannot be written.
-    pub fn add(&mut self, key: Key, n: u32) -> io::Result<()> {
-        let count = self.map.entry(key).or_default();
-        *count = count.saturating_add(n);
-        if self.map.len() >= MEMORY_PAIRS {
+    pub fn add(&mut self, key: Key, n: V) -> io::Result<()> {
+        self.map.entry(key).or_default().add(n);
+        if self.map.len() >= Self::MEMORY_PAIRS {
             self.spill()?;
         }
         Ok(())
@@ -67,8 +118,11 @@ impl PairCounts {
         let file = tempfile::tempfile_in(&dir).map_err(context)?;
         let mut out = BufWriter::new(file);
         let pairs = self.sorted_map();
+        let mut record = [0u8; 8 + MAX_COUNT_BYTES];
+        let record = &mut record[..Self::RECORD];
         for &(key, count) in &pairs {
-            out.write_all(&encode(key, count)).map_err(context)?;
+            encode(key, count, record);
+            out.write_all(record).map_err(context)?;
         }
         let file = out.into_inner().map_err(|e| context(e.into_error()))?;
         self.runs.push((file, pairs.len() as u64));
@@ -76,8 +130,8 @@ impl PairCounts {
         Ok(())
     }
 
-    fn sorted_map(&self) -> Vec<(Key, u32)> {
-        let mut pairs: Vec<(Key, u32)> = self.map.iter().map(|(&k, &n)| (k, n)).collect();
+    fn sorted_map(&self) -> Vec<(Key, V)> {
+        let mut pairs: Vec<(Key, V)> = self.map.iter().map(|(&k, &n)| (k, n)).collect();
         pairs.sort_unstable_by_key(|&(k, _)| k);
         pairs
     }
@@ -87,8 +141,8 @@ impl PairCounts {
     ///
     /// # Errors
     /// Reading a run can fail; the iterator then yields the error.
-    pub fn sorted(&self) -> Sorted<'_> {
-        let mut sources: Vec<Source<'_>> = self
+    pub fn sorted(&self) -> Sorted<'_, V> {
+        let mut sources: Vec<Source<'_, V>> = self
             .runs
             .iter()
             .map(|(file, pairs)| Source::Run {
@@ -105,29 +159,25 @@ impl PairCounts {
     }
 }
 
-fn encode((a, b): Key, count: u32) -> [u8; RECORD] {
-    let mut bytes = [0u8; RECORD];
-    bytes[..4].copy_from_slice(&a.to_le_bytes());
-    bytes[4..8].copy_from_slice(&b.to_le_bytes());
-    bytes[8..].copy_from_slice(&count.to_le_bytes());
-    bytes
+fn encode<V: Count>((a, b): Key, count: V, record: &mut [u8]) {
+    (a, b).encode(&mut record[..8]);
+    count.encode(&mut record[8..]);
 }
 
-fn decode(bytes: &[u8; RECORD]) -> (Key, u32) {
-    let word = |i: usize| u32::from_le_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
-    ((word(0), word(4)), word(8))
+fn decode<V: Count>(record: &[u8]) -> (Key, V) {
+    (<(u32, u32)>::decode(&record[..8]), V::decode(&record[8..]))
 }
 
-enum Source<'a> {
+enum Source<'a, V> {
     /// A run, read from its start (see [`Source::rewind`]), and its pairs not read yet.
     Run {
         file: BufReader<&'a File>,
         left: u64,
     },
-    Memory(std::vec::IntoIter<(Key, u32)>),
+    Memory(std::vec::IntoIter<(Key, V)>),
 }
 
-impl Source<'_> {
+impl<V: Count> Source<'_, V> {
     /// Goes back to the first pair: a run's file was written, or read before, through the
     /// same file position.
     fn rewind(&mut self) -> io::Result<()> {
@@ -137,16 +187,17 @@ impl Source<'_> {
         }
     }
 
-    fn next_pair(&mut self) -> io::Result<Option<(Key, u32)>> {
+    fn next_pair(&mut self) -> io::Result<Option<(Key, V)>> {
         match self {
             Source::Run { file, left } => {
                 if *left == 0 {
                     return Ok(None);
                 }
-                let mut record = [0u8; RECORD];
-                file.read_exact(&mut record)?;
+                let mut record = [0u8; 8 + MAX_COUNT_BYTES];
+                let record = &mut record[..PairCounts::<V>::RECORD];
+                file.read_exact(record)?;
                 *left -= 1;
-                Ok(Some(decode(&record)))
+                Ok(Some(decode(record)))
             }
             Source::Memory(pairs) => Ok(pairs.next()),
         }
@@ -154,15 +205,15 @@ impl Source<'_> {
 }
 
 /// The pairs of [`PairCounts::sorted`].
-pub struct Sorted<'a> {
-    sources: Vec<Source<'a>>,
+pub struct Sorted<'a, V = u32> {
+    sources: Vec<Source<'a, V>>,
     /// The next pair of each source (`None`: exhausted).
-    heads: Vec<Option<(Key, u32)>>,
+    heads: Vec<Option<(Key, V)>>,
     started: bool,
 }
 
-impl Iterator for Sorted<'_> {
-    type Item = io::Result<(Key, u32)>;
+impl<V: Count> Iterator for Sorted<'_, V> {
+    type Item = io::Result<(Key, V)>;
 
     fn next(&mut self) -> Option<Self::Item> {
         if !self.started {
@@ -176,12 +227,12 @@ impl Iterator for Sorted<'_> {
         }
         // Few sources (one per run of millions of pairs): a linear scan for the least key.
         let key = self.heads.iter().flatten().map(|&(k, _)| k).min()?;
-        let mut total = 0u32;
+        let mut total = V::default();
         for (head, source) in self.heads.iter_mut().zip(&mut self.sources) {
             if let Some((k, n)) = *head
                 && k == key
             {
-                total = total.saturating_add(n);
+                total.add(n);
                 match source.next_pair() {
                     Ok(pair) => *head = pair,
                     Err(e) => return Some(Err(e)),
@@ -194,7 +245,7 @@ impl Iterator for Sorted<'_> {
 
 /// Serialised as the sorted sequence of (key, count): the same bytes however the counts were
 /// spilled.
-impl Serialize for PairCounts {
+impl<V: Count + Serialize> Serialize for PairCounts<V> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let error = |e: io::Error| serde::ser::Error::custom(e);
         let mut len = 0usize;
@@ -210,23 +261,23 @@ impl Serialize for PairCounts {
     }
 }
 
-impl<'de> Deserialize<'de> for PairCounts {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<PairCounts, D::Error> {
-        struct Pairs;
-        impl<'de> Visitor<'de> for Pairs {
-            type Value = PairCounts;
+impl<'de, V: Count + Deserialize<'de>> Deserialize<'de> for PairCounts<V> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<PairCounts<V>, D::Error> {
+        struct Pairs<V>(PhantomData<V>);
+        impl<'de, V: Count + Deserialize<'de>> Visitor<'de> for Pairs<V> {
+            type Value = PairCounts<V>;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a sequence of ((id, id), count)")
             }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<PairCounts, A::Error> {
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<PairCounts<V>, A::Error> {
                 let mut counts = PairCounts::new();
-                while let Some((key, n)) = seq.next_element::<(Key, u32)>()? {
+                while let Some((key, n)) = seq.next_element::<(Key, V)>()? {
                     counts.add(key, n).map_err(serde::de::Error::custom)?;
                 }
                 Ok(counts)
             }
         }
-        deserializer.deserialize_seq(Pairs)
+        deserializer.deserialize_seq(Pairs(PhantomData))
     }
 }
 
@@ -259,18 +310,33 @@ mod tests {
             let back: PairCounts = postcard::from_bytes(&bytes).unwrap();
             prop_assert_eq!(totals(&back), expected);
         }
+
+        /// Counts of two numbers are summed apart, through runs too.
+        #[test]
+        fn pairs_of_counts_are_summed_apart(adds in proptest::collection::vec(((0u32..9, 0u32..30), 1u32..3, 1u64..1000), 0..400)) {
+            let mut counts: PairCounts<(u32, u64)> = PairCounts::new();
+            let mut reference: BTreeMap<Key, (u32, u64)> = BTreeMap::new();
+            for &(key, units, n) in &adds {
+                counts.add(key, (units, n)).unwrap();
+                let entry = reference.entry(key).or_default();
+                entry.0 += units;
+                entry.1 += n;
+            }
+            let got: Vec<(Key, (u32, u64))> = counts.sorted().collect::<io::Result<_>>().unwrap();
+            prop_assert_eq!(got, reference.into_iter().collect::<Vec<_>>());
+        }
     }
 
     #[test]
     fn a_full_map_goes_to_a_run() {
         let mut counts = PairCounts::new();
-        for i in 0..(MEMORY_PAIRS as u32 * 3) {
+        for i in 0..(PairCounts::<u32>::MEMORY_PAIRS as u32 * 3) {
             counts.add((i % 200, i), 1).unwrap();
         }
         counts.add((0, 0), u32::MAX).unwrap();
         assert!(counts.runs.len() >= 2, "{} runs", counts.runs.len());
         let pairs = totals(&counts);
-        assert_eq!(pairs.len(), MEMORY_PAIRS * 3);
+        assert_eq!(pairs.len(), PairCounts::<u32>::MEMORY_PAIRS * 3);
         assert_eq!(pairs[0], ((0, 0), u32::MAX), "saturates across runs");
         assert!(pairs.windows(2).all(|w| w[0].0 < w[1].0));
     }
@@ -279,7 +345,7 @@ mod tests {
     fn an_unwritable_folder_is_an_error() {
         let mut counts = PairCounts::new();
         counts.spill_to(PathBuf::from("/nonexistent/themata-spill"));
-        let error = (0..MEMORY_PAIRS as u32)
+        let error = (0..PairCounts::<u32>::MEMORY_PAIRS as u32)
             .map(|i| counts.add((i, i), 1))
             .find_map(Result::err)
             .expect("the spill fails");

@@ -591,26 +591,18 @@ impl Finish<'_> {
             whole(names::UNITS, |a| tables::units(a.units)),
             Box::new(|| {
                 let chunks = a.term_counts.chunks(CHUNK_ROWS);
-                let frames = chunks.map(|rows| tables::term_counts(&rows));
-                write::write_chunks(
-                    out,
-                    names::TERM_COUNTS,
-                    &tables::term_counts(&[]),
-                    frames,
-                    formats,
-                )
+                let frame = |rows: &[_]| tables::term_counts(rows);
+                write_read_back(out, names::TERM_COUNTS, chunks, frame, formats)
             }),
             Box::new(|| {
                 let chunks = a.terms_by_organisation.chunks(CHUNK_ROWS);
-                let frames = chunks.map(|rows| tables::terms_by_group(&rows, "organisation", true));
-                let empty = tables::terms_by_group(&[], "organisation", true);
-                write::write_chunks(out, names::TERMS_BY_ORGANISATION, &empty, frames, formats)
+                let frame = |rows: &[_]| tables::terms_by_group(rows, "organisation", true);
+                write_read_back(out, names::TERMS_BY_ORGANISATION, chunks, frame, formats)
             }),
             Box::new(|| {
                 let chunks = a.terms_by_country.chunks(CHUNK_ROWS);
-                let frames = chunks.map(|rows| tables::terms_by_group(&rows, "country", false));
-                let empty = tables::terms_by_group(&[], "country", false);
-                write::write_chunks(out, names::TERMS_BY_COUNTRY, &empty, frames, formats)
+                let frame = |rows: &[_]| tables::terms_by_group(rows, "country", false);
+                write_read_back(out, names::TERMS_BY_COUNTRY, chunks, frame, formats)
             }),
             whole(names::THEMES_BY_ORGANISATION, |a| {
                 tables::themes_by_group(&a.themes_by_organisation, "organisation", true)
@@ -629,15 +621,9 @@ impl Finish<'_> {
             }),
             Box::new(|| {
                 let chunks = a.collocations_by_organisation.chunks(CHUNK_ROWS);
-                let frames = chunks.map(|rows| tables::collocations_by_organisation(&rows));
-                let empty = tables::collocations_by_organisation(&[]);
-                write::write_chunks(
-                    out,
-                    names::COLLOCATIONS_BY_ORGANISATION,
-                    &empty,
-                    frames,
-                    formats,
-                )
+                let frame = |rows: &[_]| tables::collocations_by_organisation(rows);
+                let name = names::COLLOCATIONS_BY_ORGANISATION;
+                write_read_back(out, name, chunks, frame, formats)
             }),
         ];
         let results: Vec<Result<WrittenTable, WriteError>> = self
@@ -700,6 +686,37 @@ impl Finish<'_> {
         })?;
         write::write_atomic(&out.join("manifest.json"), &json)?;
         Ok(written)
+    }
+}
+
+/// Writes a table whose rows are read back in chunks from temporary files, laying out each
+/// chunk with `frame`. A chunk that cannot be read fails the table: the files written with
+/// the chunks before it are removed, so no table is left short of rows.
+fn write_read_back<R>(
+    dir: &Path,
+    name: &str,
+    chunks: impl Iterator<Item = std::io::Result<Vec<R>>>,
+    frame: impl Fn(&[R]) -> DataFrame,
+    formats: &[Format],
+) -> Result<WrittenTable, WriteError> {
+    let mut failed = None;
+    let frames = chunks.map_while(|chunk| match chunk {
+        Ok(rows) => Some(frame(&rows)),
+        Err(e) => {
+            failed = Some(e);
+            None
+        }
+    });
+    let written = write::write_chunks(dir, name, &frame(&[]), frames, formats)?;
+    match failed {
+        None => Ok(written),
+        Some(e) => {
+            for file in &written.files {
+                // Best effort: the read error is the one to report.
+                let _ = std::fs::remove_file(file);
+            }
+            Err(spill_error(dir)(e))
+        }
     }
 }
 
