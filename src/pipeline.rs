@@ -690,8 +690,8 @@ impl Finish<'_> {
 }
 
 /// Writes a table whose rows are read back in chunks from temporary files, laying out each
-/// chunk with `frame`. A chunk that cannot be read fails the table: the files written with
-/// the chunks before it are removed, so no table is left short of rows.
+/// chunk with `frame`. A chunk that cannot be read fails the table, and no file of it is
+/// renamed into place.
 fn write_read_back<R>(
     dir: &Path,
     name: &str,
@@ -699,25 +699,8 @@ fn write_read_back<R>(
     frame: impl Fn(&[R]) -> DataFrame,
     formats: &[Format],
 ) -> Result<WrittenTable, WriteError> {
-    let mut failed = None;
-    let frames = chunks.map_while(|chunk| match chunk {
-        Ok(rows) => Some(frame(&rows)),
-        Err(e) => {
-            failed = Some(e);
-            None
-        }
-    });
-    let written = write::write_chunks(dir, name, &frame(&[]), frames, formats)?;
-    match failed {
-        None => Ok(written),
-        Some(e) => {
-            for file in &written.files {
-                // Best effort: the read error is the one to report.
-                let _ = std::fs::remove_file(file);
-            }
-            Err(spill_error(dir)(e))
-        }
-    }
+    let frames = chunks.map(|chunk| chunk.map(|rows| frame(&rows)).map_err(spill_error(dir)));
+    write::write_chunks(dir, name, &frame(&[]), frames, formats)
 }
 
 /// Splits the files into batches of bounded size, in order.

@@ -237,17 +237,18 @@ pub fn write_table(
 }
 
 /// Writes a table given in chunks (each a frame with the columns of `empty`), so that its
-/// rows are never all in memory.
+/// rows are never all in memory. A chunk that is an error fails the table: its temporary
+/// files are removed and nothing is renamed into place.
 pub fn write_chunks(
     dir: &Path,
     name: &str,
     empty: &DataFrame,
-    chunks: impl Iterator<Item = DataFrame>,
+    chunks: impl Iterator<Item = Result<DataFrame, WriteError>>,
     formats: &[Format],
 ) -> Result<WrittenTable, WriteError> {
     let mut sink = TableSink::create(dir, name, empty.schema(), formats)?;
     for chunk in chunks {
-        sink.write(&chunk)?;
+        sink.write(&chunk?)?;
     }
     sink.finish()
 }
