@@ -22,8 +22,13 @@ use crate::spill_file::SpillFile;
 use crate::stats;
 use crate::themes::ThemeDictionary;
 use crate::themes::collocations::{CollocationRow, NgramTotals, collocation_rows};
-use crate::themes::cooccur::{CoocRow, WindowCounts, cooccurrence_rows};
+use crate::themes::cooccur::CoocRow;
 use crate::themes::patterns::{PatternRow, PatternStatsTable};
+
+mod theme_tables;
+
+use theme_tables::{Groups, ThemeGroup};
+pub use theme_tables::{ThemeCooccurrence, ThemesByGroup};
 
 /// One row of the `units` table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -371,12 +376,12 @@ pub struct Aggregates<'a> {
     pub terms_by_organisation: GroupTerms<'a>,
     /// `terms_by_country`, by country and rank, built chunk by chunk.
     pub terms_by_country: GroupTerms<'a>,
-    /// `themes_by_organisation`, by organisation and theme.
-    pub themes_by_organisation: Vec<ThemeGroupRow>,
-    /// `themes_by_country`, by country and theme.
-    pub themes_by_country: Vec<ThemeGroupRow>,
-    /// `theme_cooccurrence`, by scope, group, theme_a, theme_b.
-    pub theme_cooccurrence: Vec<CooccurrenceRow>,
+    /// `themes_by_organisation`, by organisation and theme, built chunk by chunk.
+    pub themes_by_organisation: ThemesByGroup<'a>,
+    /// `themes_by_country`, by country and theme, built chunk by chunk.
+    pub themes_by_country: ThemesByGroup<'a>,
+    /// `theme_cooccurrence`, by scope, group, theme_a, theme_b, built chunk by chunk.
+    pub theme_cooccurrence: ThemeCooccurrence<'a>,
     /// `theme_patterns`, by theme and pattern.
     pub theme_patterns: Vec<PatternRow>,
     /// `collocations`, by count descending and phrase.
@@ -388,46 +393,12 @@ pub struct Aggregates<'a> {
 
 /// The tables of [`Aggregates`] computed apart from the term tables.
 struct ThemeTables<'a> {
-    themes_by_organisation: Vec<ThemeGroupRow>,
-    themes_by_country: Vec<ThemeGroupRow>,
-    theme_cooccurrence: Vec<CooccurrenceRow>,
+    themes_by_organisation: ThemesByGroup<'a>,
+    themes_by_country: ThemesByGroup<'a>,
+    theme_cooccurrence: ThemeCooccurrence<'a>,
     theme_patterns: Vec<PatternRow>,
     collocations: Vec<CollocationRow>,
     collocations_by_organisation: CollocationsByOrganisation<'a>,
-}
-
-/// Additive theme counts of one group.
-#[derive(Debug, Default, Serialize, Deserialize)]
-struct ThemeGroup {
-    hits: BTreeMap<u16, u64>,
-    sentences: BTreeMap<u16, u64>,
-    n_sentences: u64,
-    content_tokens: u64,
-    windows: WindowCounts,
-}
-
-impl ThemeGroup {
-    fn add(&mut self, analysis: &UnitAnalysis, per_theme: &BTreeMap<u16, (u64, u64)>) {
-        for (&theme, &(hits, sentences)) in per_theme {
-            *self.hits.entry(theme).or_default() += hits;
-            *self.sentences.entry(theme).or_default() += sentences;
-        }
-        self.n_sentences += analysis.sentences.len() as u64;
-        self.content_tokens += analysis.n_content_tokens;
-        self.windows.merge(&analysis.windows);
-    }
-
-    fn merge(&mut self, other: &ThemeGroup) {
-        for (&theme, &n) in &other.hits {
-            *self.hits.entry(theme).or_default() += n;
-        }
-        for (&theme, &n) in &other.sentences {
-            *self.sentences.entry(theme).or_default() += n;
-        }
-        self.n_sentences += other.n_sentences;
-        self.content_tokens += other.content_tokens;
-        self.windows.merge(&other.windows);
-    }
 }
 
 /// Accumulates units; [`Aggregator::finish`] computes the tables.
@@ -443,8 +414,8 @@ pub struct Aggregator {
     /// (unit ordinal, stem id, count), in unit order: the largest aggregate, in a temporary
     /// file past a few hundred thousand rows.
     term_counts: SpillFile<(u32, u32, u32)>,
-    themes_by_organisation: BTreeMap<Option<String>, ThemeGroup>,
-    themes_by_country: BTreeMap<Option<String>, ThemeGroup>,
+    themes_by_organisation: Groups,
+    themes_by_country: Groups,
     themes_corpus: ThemeGroup,
     patterns: PatternStatsTable,
     /// Interned organisations (`None`: unknown) and n-gram phrases, so that the counts of
@@ -778,49 +749,13 @@ impl Aggregator {
     ) -> io::Result<ThemeTables<'_>> {
         let org_countries = self.organisation_countries();
         let names: Vec<&str> = themes.themes().iter().map(|t| t.name()).collect();
-        let themes_by_organisation = theme_rows(
+        let themes_by_country = ThemesByGroup::new(&self.themes_by_country, &names, None, true);
+        let theme_cooccurrence = ThemeCooccurrence::new(
+            &self.themes_corpus,
+            &self.themes_by_country,
             &self.themes_by_organisation,
             &names,
-            Some(&org_countries),
-            false,
         );
-        let themes_by_country = theme_rows(&self.themes_by_country, &names, None, true);
-
-        let mut theme_cooccurrence = Vec::new();
-        let corpus = Some("*".to_string());
-        type Groups<'g> = Vec<(&'g Option<String>, &'g ThemeGroup)>;
-        let scopes: [(&str, Groups<'_>); 3] = [
-            ("corpus", vec![(&corpus, &self.themes_corpus)]),
-            ("country", self.themes_by_country.iter().collect()),
-            ("organisation", self.themes_by_organisation.iter().collect()),
-        ];
-        for (scope, groups) in scopes {
-            for (group, counts) in groups {
-                let mut rows: Vec<CooccurrenceRow> = cooccurrence_rows(&counts.windows)
-                    .into_iter()
-                    .map(|mut stats| {
-                        let (a, b) = (names[stats.theme_a as usize], names[stats.theme_b as usize]);
-                        // Pairs are written with the alphabetically first theme as `theme_a`.
-                        let (theme_a, theme_b) = if a <= b {
-                            (a, b)
-                        } else {
-                            std::mem::swap(&mut stats.a_total, &mut stats.b_total);
-                            std::mem::swap(&mut stats.theme_a, &mut stats.theme_b);
-                            (b, a)
-                        };
-                        CooccurrenceRow {
-                            scope,
-                            group: group.clone(),
-                            theme_a: theme_a.to_string(),
-                            theme_b: theme_b.to_string(),
-                            stats,
-                        }
-                    })
-                    .collect();
-                rows.sort_by(|x, y| (&x.theme_a, &x.theme_b).cmp(&(&y.theme_a, &y.theme_b)));
-                theme_cooccurrence.extend(rows);
-            }
-        }
 
         let mut theme_patterns = self.patterns.rows(themes);
         theme_patterns.sort_by(|a, b| {
@@ -899,6 +834,12 @@ impl Aggregator {
             words: &self.phrase_counts,
         };
 
+        let themes_by_organisation = ThemesByGroup::new(
+            &self.themes_by_organisation,
+            &names,
+            Some(org_countries),
+            false,
+        );
         Ok(ThemeTables {
             themes_by_organisation,
             themes_by_country,
@@ -1104,57 +1045,6 @@ fn merge_by_unit(
     }
 }
 
-/// Rows of a theme × group table: every theme for every group (zeros included, so a
-/// heatmap has no holes), themes sorted by name within a group.
-fn theme_rows(
-    groups: &BTreeMap<Option<String>, ThemeGroup>,
-    names: &[&str],
-    countries: Option<&BTreeMap<Option<String>, Option<String>>>,
-    with_keyness: bool,
-) -> Vec<ThemeGroupRow> {
-    let mut order: Vec<usize> = (0..names.len()).collect();
-    order.sort_by_key(|&i| names[i]);
-    let corpus_tokens: u64 = groups.values().map(|g| g.content_tokens).sum();
-    let mut corpus_hits: BTreeMap<u16, u64> = BTreeMap::new();
-    for g in groups.values() {
-        for (&t, &n) in &g.hits {
-            *corpus_hits.entry(t).or_default() += n;
-        }
-    }
-    let mut rows = Vec::new();
-    for (group, g) in groups {
-        for &i in &order {
-            let theme = i as u16;
-            let hits = g.hits.get(&theme).copied().unwrap_or(0);
-            let sentences = g.sentences.get(&theme).copied().unwrap_or(0);
-            let rest_tokens = corpus_tokens - g.content_tokens;
-            let keyness_g2 = (with_keyness && g.content_tokens > 0 && rest_tokens > 0).then(|| {
-                let rest = corpus_hits.get(&theme).copied().unwrap_or(0) - hits;
-                stats::keyness(hits, g.content_tokens, rest, rest_tokens).0
-            });
-            rows.push(ThemeGroupRow {
-                group: group.clone(),
-                country: countries.and_then(|c| c.get(group).cloned().flatten()),
-                theme: names[i].to_string(),
-                hits,
-                sentences,
-                share_of_sentences: if g.n_sentences == 0 {
-                    0.0
-                } else {
-                    sentences as f64 / g.n_sentences as f64
-                },
-                per_10k: if g.content_tokens == 0 {
-                    0.0
-                } else {
-                    hits as f64 * 10_000.0 / g.content_tokens as f64
-                },
-                keyness_g2,
-            });
-        }
-    }
-    rows
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1231,9 +1121,21 @@ mod tests {
                     .unwrap()
                     .concat()
             ),
-            format!("{:?}", a.themes_by_organisation),
-            format!("{:?}", a.themes_by_country),
-            format!("{:?}", a.theme_cooccurrence),
+            format!(
+                "{:?}",
+                a.themes_by_organisation
+                    .chunks(7)
+                    .collect::<Vec<_>>()
+                    .concat()
+            ),
+            format!(
+                "{:?}",
+                a.themes_by_country.chunks(1).collect::<Vec<_>>().concat()
+            ),
+            format!(
+                "{:?}",
+                a.theme_cooccurrence.chunks(2).collect::<Vec<_>>().concat()
+            ),
             format!("{:?}", a.theme_patterns),
             format!("{:?}", a.collocations),
             format!(

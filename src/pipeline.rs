@@ -604,14 +604,24 @@ impl Finish<'_> {
                 let frame = |rows: &[_]| tables::terms_by_group(rows, "country", false);
                 write_read_back(out, names::TERMS_BY_COUNTRY, chunks, frame, formats)
             }),
-            whole(names::THEMES_BY_ORGANISATION, |a| {
-                tables::themes_by_group(&a.themes_by_organisation, "organisation", true)
+            Box::new(|| {
+                let chunks = a.themes_by_organisation.chunks(CHUNK_ROWS);
+                let frames =
+                    chunks.map(|rows| tables::themes_by_group(&rows, "organisation", true));
+                let empty = tables::themes_by_group(&[], "organisation", true);
+                write::write_chunks(out, names::THEMES_BY_ORGANISATION, &empty, frames, formats)
             }),
-            whole(names::THEMES_BY_COUNTRY, |a| {
-                tables::themes_by_group(&a.themes_by_country, "country", false)
+            Box::new(|| {
+                let chunks = a.themes_by_country.chunks(CHUNK_ROWS);
+                let frames = chunks.map(|rows| tables::themes_by_group(&rows, "country", false));
+                let empty = tables::themes_by_group(&[], "country", false);
+                write::write_chunks(out, names::THEMES_BY_COUNTRY, &empty, frames, formats)
             }),
-            whole(names::THEME_COOCCURRENCE, |a| {
-                tables::theme_cooccurrence(&a.theme_cooccurrence)
+            Box::new(|| {
+                let chunks = a.theme_cooccurrence.chunks(CHUNK_ROWS);
+                let frames = chunks.map(|rows| tables::theme_cooccurrence(&rows));
+                let empty = tables::theme_cooccurrence(&[]);
+                write::write_chunks(out, names::THEME_COOCCURRENCE, &empty, frames, formats)
             }),
             whole(names::THEME_PATTERNS, |a| {
                 tables::theme_patterns(&a.theme_patterns)
