@@ -606,22 +606,18 @@ impl Finish<'_> {
             }),
             Box::new(|| {
                 let chunks = a.themes_by_organisation.chunks(CHUNK_ROWS);
-                let frames =
-                    chunks.map(|rows| tables::themes_by_group(&rows, "organisation", true));
-                let empty = tables::themes_by_group(&[], "organisation", true);
-                write::write_chunks(out, names::THEMES_BY_ORGANISATION, &empty, frames, formats)
+                let frame = |rows: &[_]| tables::themes_by_group(rows, "organisation", true);
+                write_built(out, names::THEMES_BY_ORGANISATION, chunks, frame, formats)
             }),
             Box::new(|| {
                 let chunks = a.themes_by_country.chunks(CHUNK_ROWS);
-                let frames = chunks.map(|rows| tables::themes_by_group(&rows, "country", false));
-                let empty = tables::themes_by_group(&[], "country", false);
-                write::write_chunks(out, names::THEMES_BY_COUNTRY, &empty, frames, formats)
+                let frame = |rows: &[_]| tables::themes_by_group(rows, "country", false);
+                write_built(out, names::THEMES_BY_COUNTRY, chunks, frame, formats)
             }),
             Box::new(|| {
                 let chunks = a.theme_cooccurrence.chunks(CHUNK_ROWS);
-                let frames = chunks.map(|rows| tables::theme_cooccurrence(&rows));
-                let empty = tables::theme_cooccurrence(&[]);
-                write::write_chunks(out, names::THEME_COOCCURRENCE, &empty, frames, formats)
+                let frame = |rows: &[_]| tables::theme_cooccurrence(rows);
+                write_built(out, names::THEME_COOCCURRENCE, chunks, frame, formats)
             }),
             whole(names::THEME_PATTERNS, |a| {
                 tables::theme_patterns(&a.theme_patterns)
@@ -710,6 +706,19 @@ fn write_read_back<R>(
     formats: &[Format],
 ) -> Result<WrittenTable, WriteError> {
     let frames = chunks.map(|chunk| chunk.map(|rows| frame(&rows)).map_err(spill_error(dir)));
+    write::write_chunks(dir, name, &frame(&[]), frames, formats)
+}
+
+/// Writes a table whose rows are built in memory in chunks, laying out each chunk with
+/// `frame`.
+fn write_built<R>(
+    dir: &Path,
+    name: &str,
+    chunks: impl Iterator<Item = Vec<R>>,
+    frame: impl Fn(&[R]) -> DataFrame,
+    formats: &[Format],
+) -> Result<WrittenTable, WriteError> {
+    let frames = chunks.map(|rows| Ok(frame(&rows)));
     write::write_chunks(dir, name, &frame(&[]), frames, formats)
 }
 
