@@ -1092,60 +1092,35 @@ mod tests {
         out
     }
 
+    /// The rows of a table read back in chunks, as one comparable value.
+    fn read_back<T: Clone + std::fmt::Debug>(
+        chunks: impl Iterator<Item = io::Result<Vec<T>>>,
+    ) -> String {
+        let chunks = chunks
+            .collect::<io::Result<Vec<_>>>()
+            .expect("chunks read back");
+        format!("{:?}", chunks.concat())
+    }
+
+    /// The rows of a table built in chunks, as one comparable value.
+    fn built<T: Clone + std::fmt::Debug>(chunks: impl Iterator<Item = Vec<T>>) -> String {
+        format!("{:?}", chunks.collect::<Vec<_>>().concat())
+    }
+
     /// Every table of an aggregator, as comparable values.
     fn tables(aggregator: &Aggregator, config: &Config) -> Vec<String> {
         let a = aggregator.finish(&config.themes, 1).unwrap();
         vec![
             format!("{:?}", a.units),
-            format!(
-                "{:?}",
-                a.term_counts
-                    .chunks(3)
-                    .collect::<io::Result<Vec<_>>>()
-                    .unwrap()
-                    .concat()
-            ),
-            format!(
-                "{:?}",
-                a.terms_by_organisation
-                    .chunks(5)
-                    .collect::<io::Result<Vec<_>>>()
-                    .unwrap()
-                    .concat()
-            ),
-            format!(
-                "{:?}",
-                a.terms_by_country
-                    .chunks(5)
-                    .collect::<io::Result<Vec<_>>>()
-                    .unwrap()
-                    .concat()
-            ),
-            format!(
-                "{:?}",
-                a.themes_by_organisation
-                    .chunks(7)
-                    .collect::<Vec<_>>()
-                    .concat()
-            ),
-            format!(
-                "{:?}",
-                a.themes_by_country.chunks(1).collect::<Vec<_>>().concat()
-            ),
-            format!(
-                "{:?}",
-                a.theme_cooccurrence.chunks(2).collect::<Vec<_>>().concat()
-            ),
+            read_back(a.term_counts.chunks(3)),
+            read_back(a.terms_by_organisation.chunks(5)),
+            read_back(a.terms_by_country.chunks(5)),
+            built(a.themes_by_organisation.chunks(7)),
+            built(a.themes_by_country.chunks(1)),
+            built(a.theme_cooccurrence.chunks(2)),
             format!("{:?}", a.theme_patterns),
             format!("{:?}", a.collocations),
-            format!(
-                "{:?}",
-                a.collocations_by_organisation
-                    .chunks(2)
-                    .collect::<io::Result<Vec<_>>>()
-                    .unwrap()
-                    .concat()
-            ),
+            read_back(a.collocations_by_organisation.chunks(2)),
         ]
     }
 
