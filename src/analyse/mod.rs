@@ -151,10 +151,7 @@ impl UnitTokens {
 /// The first eight bytes of `text` as a big-endian number, zero-padded: ordering these is
 /// ordering the texts by their first eight bytes.
 fn sort_key(text: &str) -> u64 {
-    let mut bytes = [0u8; 8];
-    let n = text.len().min(8);
-    bytes[..n].copy_from_slice(&text.as_bytes()[..n]);
-    u64::from_be_bytes(bytes)
+    vocabulary::head(text.as_bytes()).swap_bytes()
 }
 
 impl Workspace {

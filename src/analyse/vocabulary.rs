@@ -47,9 +47,9 @@ struct Slot {
     stem: Stem,
 }
 
-/// The first eight bytes of `form`, zero-padded (read without a call to `memcpy`: this runs
-/// once per token).
-fn head(form: &[u8]) -> u64 {
+/// The first eight bytes of `form` as a little-endian number, zero-padded (read without a
+/// call to `memcpy`: this runs once per token).
+pub(crate) fn head(form: &[u8]) -> u64 {
     let n = form.len();
     if let Some(first) = form.first_chunk::<8>() {
         u64::from_le_bytes(*first)
@@ -65,6 +65,12 @@ fn head(form: &[u8]) -> u64 {
     } else {
         0
     }
+}
+
+/// The text of form `id`, whose text is in `text`.
+fn form_text<'a>(text: &'a str, forms: &[Form], id: FormId) -> &'a [u8] {
+    let f = &forms[id as usize];
+    &text.as_bytes()[f.start as usize..f.end as usize]
 }
 
 /// The hash of a form whose first eight bytes are `head`: the rest of the form is read only
@@ -186,16 +192,12 @@ impl Vocabulary {
             engine,
             ..
         } = self;
-        let text_of = |id: FormId| {
-            let f = &forms[id as usize];
-            &text[f.start as usize..f.end as usize]
-        };
         // Nearly every token finds its form: a plain lookup first, the insertion (which may
         // grow the table) only for a new form.
         let found = table.find_entry(form_hash, |slot| {
             slot.len == len
                 && slot.head == form_head
-                && (len <= 8 || text_of(slot.id).as_bytes()[8..] == bytes[8..])
+                && (len <= 8 || form_text(text, forms, slot.id)[8..] == bytes[8..])
         });
         match found {
             Ok(slot) => slot.into_mut(),
@@ -223,13 +225,7 @@ impl Vocabulary {
                     is_content,
                     stem,
                 };
-                let rehash = |slot: &Slot| {
-                    let f = &forms[slot.id as usize];
-                    hash(
-                        slot.head,
-                        &text.as_bytes()[f.start as usize..f.end as usize],
-                    )
-                };
+                let rehash = |slot: &Slot| hash(slot.head, form_text(text, forms, slot.id));
                 absent
                     .into_table()
                     .insert_unique(form_hash, slot, rehash)
