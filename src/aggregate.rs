@@ -620,7 +620,7 @@ impl Aggregator {
                     .collect()
             })
         });
-        let mut term_counts = SpillFile::in_dir(self.term_counts.dir().cloned());
+        let mut term_counts = SpillFile::in_dir(self.spill_dir.clone());
         merge_by_unit(mine, theirs, &mut term_counts)?;
         self.term_counts = term_counts;
         for (into, from) in [

@@ -28,73 +28,58 @@ pub trait FixedBytes: Copy {
     fn decode(bytes: &[u8]) -> Self;
 }
 
-/// The little-endian `u32` at `at` in `bytes`.
-fn u32_at(bytes: &[u8], at: usize) -> u32 {
-    let mut word = [0u8; 4];
-    word.copy_from_slice(&bytes[at..at + 4]);
-    u32::from_le_bytes(word)
-}
-
-/// The little-endian `u64` at `at` in `bytes`.
-fn u64_at(bytes: &[u8], at: usize) -> u64 {
-    let mut word = [0u8; 8];
-    word.copy_from_slice(&bytes[at..at + 8]);
-    u64::from_le_bytes(word)
-}
-
 impl FixedBytes for u32 {
     const BYTES: usize = 4;
     fn encode(&self, out: &mut [u8]) {
         out.copy_from_slice(&self.to_le_bytes());
     }
     fn decode(bytes: &[u8]) -> u32 {
-        u32_at(bytes, 0)
+        let mut word = [0u8; 4];
+        word.copy_from_slice(bytes);
+        u32::from_le_bytes(word)
     }
 }
 
-impl FixedBytes for (u32, u32) {
+impl FixedBytes for u64 {
     const BYTES: usize = 8;
     fn encode(&self, out: &mut [u8]) {
-        out[..4].copy_from_slice(&self.0.to_le_bytes());
-        out[4..].copy_from_slice(&self.1.to_le_bytes());
+        out.copy_from_slice(&self.to_le_bytes());
     }
-    fn decode(bytes: &[u8]) -> (u32, u32) {
-        (u32_at(bytes, 0), u32_at(bytes, 4))
-    }
-}
-
-impl FixedBytes for (u32, u64) {
-    const BYTES: usize = 12;
-    fn encode(&self, out: &mut [u8]) {
-        out[..4].copy_from_slice(&self.0.to_le_bytes());
-        out[4..].copy_from_slice(&self.1.to_le_bytes());
-    }
-    fn decode(bytes: &[u8]) -> (u32, u64) {
-        (u32_at(bytes, 0), u64_at(bytes, 4))
+    fn decode(bytes: &[u8]) -> u64 {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(bytes);
+        u64::from_le_bytes(word)
     }
 }
 
-impl FixedBytes for (u32, u32, u32) {
-    const BYTES: usize = 12;
+/// A pair: its parts one after the other.
+impl<A: FixedBytes, B: FixedBytes> FixedBytes for (A, B) {
+    const BYTES: usize = A::BYTES + B::BYTES;
     fn encode(&self, out: &mut [u8]) {
-        out[..4].copy_from_slice(&self.0.to_le_bytes());
-        out[4..8].copy_from_slice(&self.1.to_le_bytes());
-        out[8..].copy_from_slice(&self.2.to_le_bytes());
+        let (a, b) = out.split_at_mut(A::BYTES);
+        self.0.encode(a);
+        self.1.encode(b);
     }
-    fn decode(bytes: &[u8]) -> (u32, u32, u32) {
-        (u32_at(bytes, 0), u32_at(bytes, 4), u32_at(bytes, 8))
+    fn decode(bytes: &[u8]) -> (A, B) {
+        let (a, b) = bytes.split_at(A::BYTES);
+        (A::decode(a), B::decode(b))
     }
 }
 
-impl FixedBytes for (u32, u32, u64) {
-    const BYTES: usize = 16;
+/// A triple: its parts one after the other.
+impl<A: FixedBytes, B: FixedBytes, C: FixedBytes> FixedBytes for (A, B, C) {
+    const BYTES: usize = A::BYTES + B::BYTES + C::BYTES;
     fn encode(&self, out: &mut [u8]) {
-        out[..4].copy_from_slice(&self.0.to_le_bytes());
-        out[4..8].copy_from_slice(&self.1.to_le_bytes());
-        out[8..].copy_from_slice(&self.2.to_le_bytes());
+        let (a, rest) = out.split_at_mut(A::BYTES);
+        let (b, c) = rest.split_at_mut(B::BYTES);
+        self.0.encode(a);
+        self.1.encode(b);
+        self.2.encode(c);
     }
-    fn decode(bytes: &[u8]) -> (u32, u32, u64) {
-        (u32_at(bytes, 0), u32_at(bytes, 4), u64_at(bytes, 8))
+    fn decode(bytes: &[u8]) -> (A, B, C) {
+        let (a, rest) = bytes.split_at(A::BYTES);
+        let (b, c) = rest.split_at(B::BYTES);
+        (A::decode(a), B::decode(b), C::decode(c))
     }
 }
 
@@ -148,11 +133,6 @@ impl<R: FixedBytes> SpillFile<R> {
     /// Creates the file in `dir` from now on.
     pub fn spill_to(&mut self, dir: PathBuf) {
         self.dir = Some(dir);
-    }
-
-    /// Where the file is created.
-    pub fn dir(&self) -> Option<&PathBuf> {
-        self.dir.as_ref()
     }
 
     /// Number of records.
@@ -316,6 +296,31 @@ fn read_exact_at(file: &File, mut buf: &mut [u8], mut offset: u64) -> io::Result
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    fn round_trip<R: FixedBytes + PartialEq + std::fmt::Debug>(record: R) {
+        let mut bytes = vec![0u8; R::BYTES];
+        record.encode(&mut bytes);
+        assert_eq!(R::decode(&bytes), record);
+    }
+
+    #[test]
+    fn records_take_their_parts_bytes_and_read_back() {
+        assert_eq!(<(u32, u32)>::BYTES, 8);
+        assert_eq!(<(u32, u64)>::BYTES, 12);
+        assert_eq!(<(u32, u32, u32)>::BYTES, 12);
+        assert_eq!(<(u32, u32, u64)>::BYTES, 16);
+        round_trip((u32::MAX, 1u32));
+        round_trip((7u32, u64::MAX - 1));
+        round_trip((1u32, u32::MAX, 3u32));
+        round_trip((u32::MAX, 0u32, u64::MAX));
+        let mut bytes = [0u8; 12];
+        (1u32, 2u64).encode(&mut bytes);
+        assert_eq!(
+            bytes,
+            [1, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0],
+            "little-endian, in order"
+        );
+    }
 
     proptest! {
         /// Any range reads back what a plain vector holds, across the file and the buffer.
