@@ -789,23 +789,19 @@ impl Aggregator {
         // and written to the file in turn, and the organisations then taken in name order.
         let mut rows = SpillFile::in_dir(self.spill_dir.clone());
         let mut ranges: Vec<(u64, u64)> = vec![(0, 0); self.organisations.len()];
-        let mut counts: Vec<(u32, u32)> = Vec::new();
-        let mut current: Option<u32> = None;
-        for pair in self.collocations_by_organisation.sorted() {
-            let ((organisation, phrase), count) = pair?;
-            if current != Some(organisation) {
-                if let Some(previous) = current {
-                    ranges[previous as usize] = self.push_phrases(&mut counts, &mut rows)?;
-                }
-                current = Some(organisation);
-            }
-            if listed[phrase as usize] {
-                counts.push((phrase, count));
-            }
-        }
-        if let Some(previous) = current {
-            ranges[previous as usize] = self.push_phrases(&mut counts, &mut rows)?;
-        }
+        let by_count_then_phrase = |a: &(u32, u32), b: &(u32, u32)| {
+            b.1.cmp(&a.1)
+                .then_with(|| self.phrases.resolve(a.0).cmp(self.phrases.resolve(b.0)))
+        };
+        for_each_group(
+            self.collocations_by_organisation.sorted(),
+            |organisation, counts| {
+                counts.retain(|&(phrase, _)| listed[phrase as usize]);
+                ranges[organisation as usize] =
+                    append_sorted(&mut rows, counts, by_count_then_phrase)?;
+                Ok(())
+            },
+        )?;
         let mut order: Vec<usize> = (0..self.organisations.len()).collect();
         order.sort_by_key(|&i| &self.organisations[i]);
         let mut organisations = Vec::new();
@@ -848,23 +844,6 @@ impl Aggregator {
             collocations,
             collocations_by_organisation,
         })
-    }
-
-    /// Sorts one organisation's listed phrases (by count descending, then phrase), appends
-    /// them to `rows` and empties `counts`; returns where they start, and how many they are.
-    fn push_phrases(
-        &self,
-        counts: &mut Vec<(u32, u32)>,
-        rows: &mut SpillFile<(u32, u32)>,
-    ) -> io::Result<(u64, u64)> {
-        counts.sort_unstable_by(|a, b| {
-            b.1.cmp(&a.1)
-                .then_with(|| self.phrases.resolve(a.0).cmp(self.phrases.resolve(b.0)))
-        });
-        let start = rows.len();
-        rows.extend_from_slice(counts)?;
-        counts.clear();
-        Ok((start, rows.len() - start))
     }
 
     /// Each organisation's countries, joined with `; `.
@@ -931,23 +910,21 @@ impl Aggregator {
         let mut sizes = vec![0u64; index.len()];
         let mut corpus: Vec<u64> = vec![0; self.stems.len()];
         let mut groups_with: Vec<u64> = vec![0; self.stems.len()];
+        // By count descending, then stem (by the stems' alphabetical ranks).
+        let by_count_then_stem = |a: &(u32, u32, u64), b: &(u32, u32, u64)| {
+            b.2.cmp(&a.2)
+                .then_with(|| stem_ranks[a.0 as usize].cmp(&stem_ranks[b.0 as usize]))
+        };
         let mut group: Vec<(u32, u32, u64)> = Vec::new();
-        let mut current: Option<u32> = None;
-        for pair in sums.sorted() {
-            let ((g, stem), (units, count)) = pair?;
-            if current != Some(g) {
-                if let Some(previous) = current {
-                    sizes[previous as usize] = push_ranked(&mut group, stem_ranks, &mut rows)?;
-                }
-                current = Some(g);
+        for_each_group(sums.sorted(), |g, stems| {
+            for &(stem, (units, count)) in stems.iter() {
+                group.push((stem, units, count));
+                corpus[stem as usize] += count;
+                groups_with[stem as usize] += 1;
             }
-            group.push((stem, units, count));
-            corpus[stem as usize] += count;
-            groups_with[stem as usize] += 1;
-        }
-        if let Some(previous) = current {
-            sizes[previous as usize] = push_ranked(&mut group, stem_ranks, &mut rows)?;
-        }
+            sizes[g as usize] = append_sorted(&mut rows, &mut group, by_count_then_stem)?.1;
+            Ok(())
+        })?;
         drop(sums);
         let mut start = 0;
         let groups: Vec<TermGroup<'a>> = index
@@ -988,22 +965,44 @@ impl Aggregator {
 /// Records read from a temporary file at a time when it is read through.
 const READ_RECORDS: usize = 1 << 16;
 
-/// Sorts one group's (stem id, units, count) by count descending, then stem (by the stems'
-/// alphabetical `ranks`), appends them to `rows` and empties `group`; returns how many they
-/// are.
-fn push_ranked(
-    group: &mut Vec<(u32, u32, u64)>,
-    ranks: &[u32],
-    rows: &mut SpillFile<(u32, u32, u64)>,
-) -> io::Result<u64> {
-    group.sort_unstable_by(|a, b| {
-        b.2.cmp(&a.2)
-            .then_with(|| ranks[a.0 as usize].cmp(&ranks[b.0 as usize]))
-    });
-    rows.extend_from_slice(group)?;
-    let n = group.len() as u64;
-    group.clear();
-    Ok(n)
+/// Walks pairs that come in key order one group at a time, a group being the pairs of one
+/// first id: `group(first id, pairs)` gets each group's (second id, value) in order, in a
+/// buffer it may change (it is emptied after).
+fn for_each_group<V>(
+    pairs: impl Iterator<Item = io::Result<(crate::pair_counts::Key, V)>>,
+    mut group: impl FnMut(u32, &mut Vec<(u32, V)>) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut items = Vec::new();
+    let mut current: Option<u32> = None;
+    for pair in pairs {
+        let ((first, second), value) = pair?;
+        if current != Some(first) {
+            if let Some(previous) = current {
+                group(previous, &mut items)?;
+                items.clear();
+            }
+            current = Some(first);
+        }
+        items.push((second, value));
+    }
+    if let Some(previous) = current {
+        group(previous, &mut items)?;
+    }
+    Ok(())
+}
+
+/// Sorts `records` by `order`, appends them to `rows` and empties `records`; returns where
+/// they start in `rows`, and how many they are.
+fn append_sorted<R: crate::spill_file::FixedBytes>(
+    rows: &mut SpillFile<R>,
+    records: &mut Vec<R>,
+    order: impl Fn(&R, &R) -> std::cmp::Ordering,
+) -> io::Result<(u64, u64)> {
+    records.sort_unstable_by(order);
+    let start = rows.len();
+    rows.extend_from_slice(records)?;
+    records.clear();
+    Ok((start, rows.len() - start))
 }
 
 /// The rows of chunks of rows, one at a time (an error in place of a chunk that failed).
