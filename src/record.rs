@@ -163,8 +163,8 @@ pub struct SurfaceCount<'a> {
 }
 
 /// The [`SurfaceCount`]s of a unit, their text kept in one buffer (one allocation per unit,
-/// not two per surface).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// not two per surface). The buffer may hold text no surface refers to.
+#[derive(Debug, Clone, Default)]
 pub struct SurfaceCounts {
     text: String,
     /// (start of the surface in `text`, end of the surface = start of the stem, end of the
@@ -173,6 +173,20 @@ pub struct SurfaceCounts {
 }
 
 impl SurfaceCounts {
+    /// Surfaces whose text is in `text`: each item is (start of the surface, end of the
+    /// surface = start of its stem, end of the stem, count), in byte offsets of `text`.
+    ///
+    /// Panics when an item's offsets are not ordered, or not char boundaries of `text`.
+    pub(crate) fn from_parts(text: String, items: Vec<(u32, u32, u32, u32)>) -> SurfaceCounts {
+        for &(start, middle, end, _) in &items {
+            assert!(start <= middle && middle <= end);
+            for offset in [start, middle, end] {
+                assert!(text.is_char_boundary(offset as usize));
+            }
+        }
+        SurfaceCounts { text, items }
+    }
+
     /// Adds a surface with its stem and count.
     pub fn push(&mut self, surface: &str, stem: &str, count: u32) {
         let start = self.text.len() as u32;

@@ -110,23 +110,39 @@ impl UnitTokens {
     pub fn count_terms(&self) -> (SurfaceCounts, u64) {
         let stem = |f: &FormCount| &self.arena[f.end as usize..f.stem_end as usize];
         // Content forms ordered by stem: by the stem's first eight bytes read as a big-endian
-        // number (the same order as the bytes'), and by the whole stem only on a tie.
+        // number (the same order as the bytes'), then the forms whose stems share those
+        // bytes by the whole stem.
         let mut order: Vec<(u64, u32)> = (0..self.forms.len() as u32)
             .filter(|&i| self.forms[i as usize].is_content)
             .map(|i| (sort_key(stem(&self.forms[i as usize])), i))
             .collect();
-        order.sort_unstable_by(|a, b| {
-            a.0.cmp(&b.0)
-                .then_with(|| stem(&self.forms[a.1 as usize]).cmp(stem(&self.forms[b.1 as usize])))
-        });
-        let mut n_content_tokens = 0u64;
-        let mut surfaces = SurfaceCounts::default();
-        for &(_, i) in &order {
-            let f = &self.forms[i as usize];
-            n_content_tokens += u64::from(f.count);
-            surfaces.push(self.form(i), stem(f), f.count);
+        order.sort_unstable();
+        for run in order.chunk_by_mut(|a, b| a.0 == b.0) {
+            if run.len() > 1 {
+                run.sort_unstable_by(|a, b| {
+                    let (sa, sb) = (
+                        stem(&self.forms[a.1 as usize]),
+                        stem(&self.forms[b.1 as usize]),
+                    );
+                    sa.cmp(sb).then(a.1.cmp(&b.1))
+                });
+            }
         }
-        (surfaces, n_content_tokens)
+        let mut n_content_tokens = 0u64;
+        // Each form's text is followed by its stem's in the arena: the surfaces refer to a
+        // copy of it.
+        let items = order
+            .iter()
+            .map(|&(_, i)| {
+                let f = &self.forms[i as usize];
+                n_content_tokens += u64::from(f.count);
+                (f.start, f.end, f.stem_end, f.count)
+            })
+            .collect();
+        (
+            SurfaceCounts::from_parts(self.arena.clone(), items),
+            n_content_tokens,
+        )
     }
 
     /// The tokens as [`TokenRef`]s.
