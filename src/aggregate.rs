@@ -570,12 +570,7 @@ impl Aggregator {
     /// # Errors
     /// When counts that outgrow memory cannot be written or read back.
     pub fn absorb(&mut self, other: Aggregator) -> io::Result<()> {
-        let stems: Vec<u32> = other
-            .stems
-            .strings()
-            .iter()
-            .map(|s| self.stem_id(s))
-            .collect();
+        let stems: Vec<u32> = other.stems.strings().map(|s| self.stem_id(s)).collect();
         for (id, surfaces) in other.surfaces.into_iter().enumerate() {
             let into = &mut self.surfaces[stems[id] as usize];
             for (surface, n) in surfaces {
@@ -646,7 +641,6 @@ impl Aggregator {
         let phrases: Vec<u32> = other
             .phrases
             .strings()
-            .iter()
             .zip(&other.phrase_counts)
             .map(|(phrase, &(n, words))| {
                 let id = self.phrase_id(phrase, words);
@@ -696,7 +690,7 @@ impl Aggregator {
                 surfaces
                     .iter()
                     .max_by(|(s1, c1), (s2, c2)| c1.cmp(c2).then_with(|| s2.cmp(s1)))
-                    .map_or(&**stem, |(s, _)| &**s)
+                    .map_or(stem, |(s, _)| &**s)
             })
             .collect();
 
@@ -767,7 +761,7 @@ impl Aggregator {
             trigram_positions: self.trigram_positions,
             ..NgramTotals::default()
         };
-        for (phrase, &(n, words)) in self.phrases.strings().iter().zip(&self.phrase_counts) {
+        for (phrase, &(n, words)) in self.phrases.strings().zip(&self.phrase_counts) {
             let list = if words == 2 {
                 &mut totals.bigrams
             } else {

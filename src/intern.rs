@@ -11,9 +11,22 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// Distinct strings with dense ids.
 #[derive(Debug, Default, Clone)]
 pub struct Interner {
-    strings: Vec<Box<str>>,
-    /// Ids, hashed by their string.
-    table: HashTable<u32>,
+    /// The strings, one after another in order of id.
+    text: String,
+    /// Where each string starts in `text`, by id, and where the last one ends (one more entry
+    /// than strings).
+    starts: Vec<usize>,
+    /// The strings' ids with their place in `text`, hashed by their string: a lookup reads the
+    /// table and then the text, with no list of strings in between.
+    table: HashTable<Slot>,
+}
+
+/// A string's entry in the table.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    id: u32,
+    len: u32,
+    start: usize,
 }
 
 impl Interner {
@@ -26,28 +39,47 @@ impl Interner {
         FxBuildHasher.hash_one(text)
     }
 
+    fn slot_text(&self, slot: &Slot) -> &str {
+        &self.text[slot.start..slot.start + slot.len as usize]
+    }
+
+    fn find(&self, hash: u64, text: &str) -> Option<u32> {
+        self.table
+            .find(hash, |slot| {
+                slot.len as usize == text.len() && self.slot_text(slot) == text
+            })
+            .map(|slot| slot.id)
+    }
+
     /// The id of `text`, if interned.
     pub fn get(&self, text: &str) -> Option<u32> {
-        self.table
-            .find(Interner::hash(text), |&id| {
-                &*self.strings[id as usize] == text
-            })
-            .copied()
+        self.find(Interner::hash(text), text)
     }
 
     /// The id of `text`, interning it if new.
+    ///
+    /// # Panics
+    /// If `text` is 4 GiB or longer, or more than `u32::MAX` strings are interned.
     pub fn intern(&mut self, text: &str) -> u32 {
         let hash = Interner::hash(text);
-        let strings = &self.strings;
-        if let Some(&id) = self.table.find(hash, |&id| &*strings[id as usize] == text) {
+        if let Some(id) = self.find(hash, text) {
             return id;
         }
-        let id = self.strings.len() as u32;
-        self.strings.push(text.into());
-        let strings = &self.strings;
-        self.table
-            .insert_unique(hash, id, |&id| Interner::hash(&strings[id as usize]));
-        id
+        if self.starts.is_empty() {
+            self.starts.push(0);
+        }
+        let slot = Slot {
+            id: u32::try_from(self.len()).expect("fewer than 2^32 distinct strings"),
+            len: u32::try_from(text.len()).expect("an interned string is shorter than 4 GiB"),
+            start: self.text.len(),
+        };
+        self.text.push_str(text);
+        self.starts.push(self.text.len());
+        let whole = &self.text;
+        self.table.insert_unique(hash, slot, |slot| {
+            Interner::hash(&whole[slot.start..slot.start + slot.len as usize])
+        });
+        slot.id
     }
 
     /// The string of `id`.
@@ -55,29 +87,30 @@ impl Interner {
     /// # Panics
     /// If `id` was not returned by this interner.
     pub fn resolve(&self, id: u32) -> &str {
-        &self.strings[id as usize]
+        let id = id as usize;
+        &self.text[self.starts[id]..self.starts[id + 1]]
     }
 
     /// Number of distinct strings.
     pub fn len(&self) -> usize {
-        self.strings.len()
+        self.starts.len().saturating_sub(1)
     }
 
     /// Whether nothing is interned.
     pub fn is_empty(&self) -> bool {
-        self.strings.is_empty()
+        self.len() == 0
     }
 
     /// The strings, by id.
-    pub fn strings(&self) -> &[Box<str>] {
-        &self.strings
+    pub fn strings(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        self.starts.windows(2).map(|w| &self.text[w[0]..w[1]])
     }
 }
 
 /// Serialised as the list of strings; the table is rebuilt when read.
 impl Serialize for Interner {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.strings.serialize(serializer)
+        serializer.collect_seq(self.strings())
     }
 }
 
@@ -85,8 +118,9 @@ impl<'de> Deserialize<'de> for Interner {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Interner, D::Error> {
         let strings = Vec::<Box<str>>::deserialize(deserializer)?;
         let mut interner = Interner {
+            text: String::with_capacity(strings.iter().map(|s| s.len()).sum()),
+            starts: Vec::with_capacity(strings.len() + 1),
             table: HashTable::with_capacity(strings.len()),
-            strings: Vec::with_capacity(strings.len()),
         };
         for s in strings {
             let before = interner.len();
@@ -114,6 +148,12 @@ mod tests {
         assert_eq!(i.get("missing"), None);
         assert_eq!(i.resolve(1), "forced labour");
         assert_eq!(i.len(), 2);
+        assert_eq!(i.strings().collect::<Vec<_>>(), ["labour", "forced labour"]);
+        // The empty string is a string like any other.
+        assert_eq!(i.intern(""), 2);
+        assert_eq!(i.resolve(2), "");
+        assert_eq!(i.get(""), Some(2));
+        assert!(Interner::new().is_empty() && Interner::new().strings().len() == 0);
     }
 
     #[test]
@@ -124,7 +164,10 @@ mod tests {
         }
         let bytes = postcard::to_stdvec(&i).unwrap();
         let back: Interner = postcard::from_bytes(&bytes).unwrap();
-        assert_eq!(back.strings(), i.strings());
+        assert!(back.strings().eq(i.strings()));
+        assert_eq!(back.strings().collect::<Vec<_>>(), ["a", "b", "c"]);
+        // The same bytes as a list of strings.
+        assert_eq!(bytes, postcard::to_stdvec(&vec!["a", "b", "c"]).unwrap());
         assert_eq!(back.get("c"), Some(2));
         let twice = postcard::to_stdvec(&vec!["a", "a"]).unwrap();
         assert!(postcard::from_bytes::<Interner>(&twice).is_err());
