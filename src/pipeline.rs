@@ -587,17 +587,24 @@ impl Finish<'_> {
         let whole = |name: &'static str, frame: fn(&Aggregates<'_>) -> DataFrame| -> Job<'_> {
             Box::new(move || write::write_table(out, name, &frame(a), formats))
         };
+        // Largest first (the term tables, then the phrase and theme tables), started in this
+        // order: the largest table's time is the stage's critical path.
         let jobs: Vec<Job<'_>> = vec![
-            whole(names::UNITS, |a| tables::units(a.units)),
+            Box::new(|| {
+                let chunks = a.terms_by_organisation.chunks(CHUNK_ROWS);
+                let frame = |rows: &[_]| tables::terms_by_group(rows, "organisation", true);
+                write_read_back(out, names::TERMS_BY_ORGANISATION, chunks, frame, formats)
+            }),
             Box::new(|| {
                 let chunks = a.term_counts.chunks(CHUNK_ROWS);
                 let frame = |rows: &[_]| tables::term_counts(rows);
                 write_read_back(out, names::TERM_COUNTS, chunks, frame, formats)
             }),
             Box::new(|| {
-                let chunks = a.terms_by_organisation.chunks(CHUNK_ROWS);
-                let frame = |rows: &[_]| tables::terms_by_group(rows, "organisation", true);
-                write_read_back(out, names::TERMS_BY_ORGANISATION, chunks, frame, formats)
+                let chunks = a.collocations_by_organisation.chunks(CHUNK_ROWS);
+                let frame = |rows: &[_]| tables::collocations_by_organisation(rows);
+                let name = names::COLLOCATIONS_BY_ORGANISATION;
+                write_read_back(out, name, chunks, frame, formats)
             }),
             Box::new(|| {
                 let chunks = a.terms_by_country.chunks(CHUNK_ROWS);
@@ -608,6 +615,10 @@ impl Finish<'_> {
                 let chunks = a.themes_by_organisation.chunks(CHUNK_ROWS);
                 let frame = |rows: &[_]| tables::themes_by_group(rows, "organisation", true);
                 write_built(out, names::THEMES_BY_ORGANISATION, chunks, frame, formats)
+            }),
+            whole(names::UNITS, |a| tables::units(a.units)),
+            whole(names::COLLOCATIONS, |a| {
+                tables::collocations(&a.collocations)
             }),
             Box::new(|| {
                 let chunks = a.themes_by_country.chunks(CHUNK_ROWS);
@@ -622,21 +633,18 @@ impl Finish<'_> {
             whole(names::THEME_PATTERNS, |a| {
                 tables::theme_patterns(&a.theme_patterns)
             }),
-            whole(names::COLLOCATIONS, |a| {
-                tables::collocations(&a.collocations)
-            }),
-            Box::new(|| {
-                let chunks = a.collocations_by_organisation.chunks(CHUNK_ROWS);
-                let frame = |rows: &[_]| tables::collocations_by_organisation(rows);
-                let name = names::COLLOCATIONS_BY_ORGANISATION;
-                write_read_back(out, name, chunks, frame, formats)
-            }),
         ];
-        let results: Vec<Result<WrittenTable, WriteError>> = self
-            .pool
-            .install(|| jobs.par_iter().map(|job| job()).collect());
+        let mut results: Vec<Option<Result<WrittenTable, WriteError>>> =
+            jobs.iter().map(|_| None).collect();
+        self.pool.install(|| {
+            rayon::scope_fifo(|scope| {
+                for (job, result) in jobs.iter().zip(&mut results) {
+                    scope.spawn_fifo(move |_| *result = Some(job()));
+                }
+            })
+        });
         for result in results {
-            written.push(result?);
+            written.push(result.expect("every job ran")?);
         }
         // The manifest lists tables in the contract's order.
         let order = [
