@@ -9,12 +9,12 @@ use rustc_hash::FxBuildHasher;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Distinct strings with dense ids.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Clone)]
 pub struct Interner {
     /// The strings, one after another in order of id.
     text: String,
-    /// Where each string starts in `text`, by id, and where the last one ends (one more entry
-    /// than strings).
+    /// Where each string starts in `text`, by id, and where the last one ends: one more entry
+    /// than strings, starting with 0.
     starts: Vec<usize>,
     /// The strings' ids with their place in `text`, hashed by their string: a lookup reads the
     /// table and then the text, with no list of strings in between.
@@ -29,24 +29,44 @@ struct Slot {
     start: usize,
 }
 
+impl Slot {
+    /// The slot's string in `text`, the interner's buffer.
+    fn text(self, text: &str) -> &str {
+        &text[self.start..self.start + self.len as usize]
+    }
+}
+
+impl Default for Interner {
+    fn default() -> Interner {
+        Interner::with_capacity(0, 0)
+    }
+}
+
 impl Interner {
     /// An empty interner.
     pub fn new() -> Interner {
         Interner::default()
     }
 
-    fn hash(text: &str) -> u64 {
-        FxBuildHasher.hash_one(text)
+    /// An empty interner with room for `strings` strings of `bytes` bytes in all.
+    fn with_capacity(strings: usize, bytes: usize) -> Interner {
+        let mut starts = Vec::with_capacity(strings + 1);
+        starts.push(0);
+        Interner {
+            text: String::with_capacity(bytes),
+            starts,
+            table: HashTable::with_capacity(strings),
+        }
     }
 
-    fn slot_text(&self, slot: &Slot) -> &str {
-        &self.text[slot.start..slot.start + slot.len as usize]
+    fn hash(text: &str) -> u64 {
+        FxBuildHasher.hash_one(text)
     }
 
     fn find(&self, hash: u64, text: &str) -> Option<u32> {
         self.table
             .find(hash, |slot| {
-                slot.len as usize == text.len() && self.slot_text(slot) == text
+                slot.len as usize == text.len() && slot.text(&self.text) == text
             })
             .map(|slot| slot.id)
     }
@@ -65,9 +85,6 @@ impl Interner {
         if let Some(id) = self.find(hash, text) {
             return id;
         }
-        if self.starts.is_empty() {
-            self.starts.push(0);
-        }
         let slot = Slot {
             id: u32::try_from(self.len()).expect("fewer than 2^32 distinct strings"),
             len: u32::try_from(text.len()).expect("an interned string is shorter than 4 GiB"),
@@ -76,9 +93,8 @@ impl Interner {
         self.text.push_str(text);
         self.starts.push(self.text.len());
         let whole = &self.text;
-        self.table.insert_unique(hash, slot, |slot| {
-            Interner::hash(&whole[slot.start..slot.start + slot.len as usize])
-        });
+        self.table
+            .insert_unique(hash, slot, |slot| Interner::hash(slot.text(whole)));
         slot.id
     }
 
@@ -93,7 +109,7 @@ impl Interner {
 
     /// Number of distinct strings.
     pub fn len(&self) -> usize {
-        self.starts.len().saturating_sub(1)
+        self.starts.len() - 1
     }
 
     /// Whether nothing is interned.
@@ -117,11 +133,8 @@ impl Serialize for Interner {
 impl<'de> Deserialize<'de> for Interner {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Interner, D::Error> {
         let strings = Vec::<Box<str>>::deserialize(deserializer)?;
-        let mut interner = Interner {
-            text: String::with_capacity(strings.iter().map(|s| s.len()).sum()),
-            starts: Vec::with_capacity(strings.len() + 1),
-            table: HashTable::with_capacity(strings.len()),
-        };
+        let bytes = strings.iter().map(|s| s.len()).sum();
+        let mut interner = Interner::with_capacity(strings.len(), bytes);
         for s in strings {
             let before = interner.len();
             if interner.intern(&s) as usize != before {
