@@ -130,23 +130,29 @@ fn push_text(s: &str, out: &mut Vec<u8>) {
         out.extend_from_slice(b"\"\"");
         return;
     }
-    let has_quote = memchr(b'"', bytes).is_some();
-    if !has_quote && memchr3(b',', b'\n', b'\r', bytes).is_none() {
+    if !needs_quotes(bytes) {
         out.extend_from_slice(bytes);
         return;
     }
     out.push(b'"');
-    if has_quote {
-        for piece in bytes.split_inclusive(|&b| b == b'"') {
-            out.extend_from_slice(piece);
-            if piece.ends_with(b"\"") {
-                out.push(b'"');
-            }
+    for piece in bytes.split_inclusive(|&b| b == b'"') {
+        out.extend_from_slice(piece);
+        if piece.ends_with(b"\"") {
+            out.push(b'"');
         }
-    } else {
-        out.extend_from_slice(bytes);
     }
     out.push(b'"');
+}
+
+/// Whether a field holds a comma, a quote or a line break. Most fields are short, and a
+/// plain loop over them is faster than a vectorised search's set-up.
+fn needs_quotes(bytes: &[u8]) -> bool {
+    let special = |b: &u8| matches!(b, b',' | b'"' | b'\n' | b'\r');
+    if bytes.len() < 32 {
+        bytes.iter().any(special)
+    } else {
+        memchr3(b',', b'"', b'\n', bytes).is_some() || memchr(b'\r', bytes).is_some()
+    }
 }
 
 /// Appends `x` with six decimals, exactly as `format!("{x:.6}")` writes it: the exact
