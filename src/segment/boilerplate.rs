@@ -208,7 +208,7 @@ const REPEATED_MAX_WORDS: usize = 12;
 pub fn repeated_lines(text: &str, lines: &[(usize, usize)]) -> Vec<(usize, usize)> {
     let mut seen: FxHashMap<&str, usize> = FxHashMap::default();
     let candidate = |line: &str| {
-        let words = line.split_whitespace().count();
+        let words = super::count_words_up_to(line, REPEATED_MAX_WORDS + 1);
         words > 0
             && words <= REPEATED_MAX_WORDS
             && !line.ends_with('?')

@@ -287,7 +287,9 @@ impl Segmenter {
                 continue;
             }
             // The cheap test first: most paragraphs have a full stop.
-            if !content.contains(['.', '?']) && self.config.boilerplate.is_match(content) {
+            if memchr::memchr2(b'.', b'?', content.as_bytes()).is_none()
+                && self.config.boilerplate.is_match(content)
+            {
                 continue;
             }
             let role = if is_question(content) {
@@ -359,7 +361,7 @@ fn is_title_like(line: &str) -> bool {
 fn closes_paragraph(block: &str) -> bool {
     let last = block.rsplit('\n').next().unwrap_or(block).trim_end();
     last.ends_with(['.', '!', '?', ':', '"', '”', ')'])
-        || (last.split_whitespace().count() <= 10 && !last.ends_with(','))
+        || (count_words_up_to(last, 11) <= 10 && !last.ends_with(','))
 }
 
 /// Questions are at most this long (in words).
@@ -370,25 +372,62 @@ const QUESTION_MAX_WORDS: usize = 150;
 fn is_question(paragraph: &str) -> bool {
     let trimmed = paragraph
         .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '"' | '”' | '’' | ')'));
-    let words = paragraph.split_whitespace().count();
+    let words = count_words_up_to(paragraph, QUESTION_MAX_WORDS + 1);
     if trimmed.ends_with('?') && words <= QUESTION_MAX_WORDS {
         return true;
     }
-    let lower = paragraph.trim_start().to_lowercase();
-    words <= 60
-        && [
-            "please can you",
-            "please could you",
-            "please tell",
-            "please share",
-            "please describe",
-            "please explain",
-            "tell us",
-            "describe ",
-            "explain ",
-        ]
-        .iter()
-        .any(|p| lower.starts_with(p))
+    const REQUESTS: [&str; 9] = [
+        "please can you",
+        "please could you",
+        "please tell",
+        "please share",
+        "please describe",
+        "please explain",
+        "tell us",
+        "describe ",
+        "explain ",
+    ];
+    if words > 60 {
+        return false;
+    }
+    // Lowercasing maps each character to one or more, so the lowercase of the first
+    // characters begins the lowercase of the whole: enough of them for the longest request.
+    let longest = REQUESTS.iter().map(|p| p.len()).max().unwrap_or(0);
+    let start = paragraph.trim_start();
+    let head = start
+        .char_indices()
+        .nth(longest)
+        .map_or(start, |(i, _)| &start[..i]);
+    let lower = head.to_lowercase();
+    REQUESTS.iter().any(|p| lower.starts_with(p))
+}
+
+/// The number of words of `text` (as `split_whitespace` counts them), counted up to `limit`
+/// (more are not looked at). ASCII text is counted byte by byte.
+pub(crate) fn count_words_up_to(text: &str, limit: usize) -> usize {
+    if limit == 0 {
+        return 0;
+    }
+    if !text.is_ascii() {
+        return text.split_whitespace().take(limit).count();
+    }
+    // The ASCII characters `char::is_whitespace` accepts: tab, line feed, vertical tab, form
+    // feed, carriage return and space.
+    const WHITESPACE: u64 =
+        1 << b'\t' | 1 << b'\n' | 1 << 0x0b | 1 << 0x0c | 1 << b'\r' | 1 << b' ';
+    let mut words = 0;
+    let mut in_word = false;
+    for &b in text.as_bytes() {
+        let space = b <= b' ' && WHITESPACE >> b & 1 == 1;
+        if !space && !in_word {
+            words += 1;
+            if words >= limit {
+                break;
+            }
+        }
+        in_word = !space;
+    }
+    words
 }
 
 /// Most words capitalised ("Contact Espacios de Mujer:", "VAW Campaign:"), unlike a sentence
@@ -404,7 +443,7 @@ fn is_title_cased(line: &str) -> bool {
 
 /// A short label inside a unit ("Contact Espacios de Mujer:", "VAW Campaign:", a sub-title).
 fn is_section_label(paragraph: &str) -> bool {
-    let words = paragraph.split_whitespace().count();
+    let words = count_words_up_to(paragraph, 11);
     words <= 10 && (paragraph.ends_with(':') || !paragraph.ends_with(['.', '"', '”', ')']))
 }
 
@@ -467,4 +506,73 @@ fn detect_country(
         .map_or((None, Source::None), |(c, _)| {
             (Some(c.to_string()), Source::Places)
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// `is_question` as first written: every word counted, the whole paragraph lowercased.
+    fn is_question_plain(paragraph: &str) -> bool {
+        let trimmed = paragraph
+            .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '"' | '”' | '’' | ')'));
+        let words = paragraph.split_whitespace().count();
+        if trimmed.ends_with('?') && words <= QUESTION_MAX_WORDS {
+            return true;
+        }
+        let lower = paragraph.trim_start().to_lowercase();
+        words <= 60
+            && [
+                "please can you",
+                "please could you",
+                "please tell",
+                "please share",
+                "please describe",
+                "please explain",
+                "tell us",
+                "describe ",
+                "explain ",
+            ]
+            .iter()
+            .any(|p| lower.starts_with(p))
+    }
+
+    #[test]
+    fn questions_and_requests() {
+        assert!(is_question("What does your organisation do?"));
+        assert!(is_question("  PLEASE Tell us about your work."));
+        assert!(is_question("Describe the project"));
+        assert!(!is_question("We describe the project."));
+        let long = format!("{} ?", "word ".repeat(151));
+        assert!(!is_question(&long));
+        let long_request = format!("Please tell {}", "word ".repeat(60));
+        assert!(!is_question(&long_request));
+    }
+
+    proptest! {
+        #[test]
+        fn words_are_counted_as_split_whitespace_counts(
+            text in "[ \t\n\x0b\x0c\r\u{85}\u{a0}\u{2009}\u{3000}aZé.?]{0,40}",
+            limit in 0usize..14,
+        ) {
+            prop_assert_eq!(
+                count_words_up_to(&text, limit),
+                text.split_whitespace().take(limit).count()
+            );
+        }
+
+        #[test]
+        fn questions_are_found_as_before(
+            words in proptest::collection::vec(
+                "(please|PLEASE|Please|can|could|you|tell|Tell|us|describe|explain|İ|Σ|K|the|[a-zß]{1,4})",
+                0..70,
+            ),
+            space in "[ \t\n\u{a0}]",
+            end in "(\\?|\\.|\\?”|\\?\\)|)",
+        ) {
+            let paragraph = format!("{}{end}", words.join(&space));
+            prop_assert_eq!(is_question(&paragraph), is_question_plain(&paragraph));
+        }
+    }
 }
