@@ -9,6 +9,7 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
+use polars_parquet::parquet::encoding::Encoding;
 use polars_parquet::write::{
     CompressionOptions, FileWriter, RowGroupIterator, StatisticsOptions, Version, WriteOptions,
     get_dtype_encoding,
@@ -75,6 +76,14 @@ pub(crate) fn temp_in(dir: &Path, target: &Path) -> Result<(File, TempPath), Wri
     Ok(file.into_parts())
 }
 
+/// Float columns are written without a dictionary: they are statistics, whose values rarely
+/// repeat, and polars' writer would estimate their number of distinct values, a hashing pass
+/// over all of them, only to find that out and write them plainly (it does when over three
+/// quarters of a column's values are distinct).
+fn plain_encoded(dtype: &ArrowDataType) -> bool {
+    matches!(dtype, ArrowDataType::Float64)
+}
+
 /// Appends `frame` to a Parquet file as row groups.
 fn write_parquet(
     p: &mut Pending<FileWriter<BufWriter<File>>>,
@@ -84,7 +93,13 @@ fn write_parquet(
     let schema = p.writer.schema().clone();
     let encodings = schema
         .iter_values()
-        .map(|f| get_dtype_encoding(&f.dtype))
+        .map(|f| {
+            if plain_encoded(&f.dtype) {
+                vec![Encoding::Plain]
+            } else {
+                get_dtype_encoding(&f.dtype)
+            }
+        })
         .collect();
     let batches = frame.iter_chunks(CompatLevel::oldest(), false).map(Ok);
     let groups = RowGroupIterator::try_new(batches, &schema, options, encodings)
