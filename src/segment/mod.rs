@@ -367,6 +367,19 @@ fn closes_paragraph(block: &str) -> bool {
 /// Questions are at most this long (in words).
 const QUESTION_MAX_WORDS: usize = 150;
 
+/// How the interviewer's short requests begin, lowercase.
+const REQUESTS: [&str; 9] = [
+    "please can you",
+    "please could you",
+    "please tell",
+    "please share",
+    "please describe",
+    "please explain",
+    "tell us",
+    "describe ",
+    "explain ",
+];
+
 /// The interviewer's question: a paragraph whose last sentence asks, or a short request
 /// ("Please can you share ...", "Tell us about ...").
 fn is_question(paragraph: &str) -> bool {
@@ -376,17 +389,6 @@ fn is_question(paragraph: &str) -> bool {
     if trimmed.ends_with('?') && words <= QUESTION_MAX_WORDS {
         return true;
     }
-    const REQUESTS: [&str; 9] = [
-        "please can you",
-        "please could you",
-        "please tell",
-        "please share",
-        "please describe",
-        "please explain",
-        "tell us",
-        "describe ",
-        "explain ",
-    ];
     if words > 60 {
         return false;
     }
@@ -522,20 +524,7 @@ mod tests {
             return true;
         }
         let lower = paragraph.trim_start().to_lowercase();
-        words <= 60
-            && [
-                "please can you",
-                "please could you",
-                "please tell",
-                "please share",
-                "please describe",
-                "please explain",
-                "tell us",
-                "describe ",
-                "explain ",
-            ]
-            .iter()
-            .any(|p| lower.starts_with(p))
+        words <= 60 && REQUESTS.iter().any(|p| lower.starts_with(p))
     }
 
     #[test]
