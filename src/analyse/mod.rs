@@ -17,7 +17,7 @@ use crate::config::{Config, LanguageSetting};
 use crate::record::{Sentence, SurfaceCounts, Unit, UnitAnalysis};
 use crate::themes::collocations::CollocationCounts;
 use crate::themes::cooccur::{Window, WindowCounts};
-use crate::themes::{ThemeDictionary, ThemeMatcher};
+use crate::themes::{ThemeDictionary, ThemeMatcher, WordMatches};
 use language::Language;
 use vocabulary::Vocabulary;
 
@@ -34,12 +34,12 @@ pub struct Analyser {
     years: years::YearExtractor,
 }
 
-/// One worker's reusable state: vocabularies (forms with their stems), theme matchers, and
-/// scratch buffers.
+/// One worker's reusable state: vocabularies (forms with their stems), theme matchers with
+/// the words they have matched, and scratch buffers.
 #[derive(Default)]
 pub struct Workspace {
     vocabularies: Vec<Vocabulary>,
-    matchers: Vec<(Language, ThemeMatcher)>,
+    matchers: Vec<(Language, ThemeMatcher, WordMatches)>,
     word: String,
 }
 
@@ -171,9 +171,18 @@ fn sort_key(text: &str) -> u64 {
 }
 
 impl Workspace {
-    fn matcher(&mut self, language: Language, themes: &ThemeDictionary) -> &ThemeMatcher {
-        let make = || (language, ThemeMatcher::new(themes, language.code()));
-        &for_language(&mut self.matchers, language, |(l, _)| *l, make).1
+    /// The theme matcher of `language`, with the word matches it has kept.
+    fn matcher(
+        &mut self,
+        language: Language,
+        themes: &ThemeDictionary,
+    ) -> (&ThemeMatcher, &mut WordMatches) {
+        let make = || {
+            let matcher = ThemeMatcher::new(themes, language.code());
+            (language, matcher, WordMatches::default())
+        };
+        let (_, matcher, words) = for_language(&mut self.matchers, language, |m| m.0, make);
+        (matcher, words)
     }
 }
 
@@ -322,7 +331,8 @@ impl Analyser {
         let tokens = self.tokens(text, &sentences, language, workspace);
         let (surfaces, n_content_tokens) = tokens.count_terms();
         let refs = tokens.refs(&sentences);
-        let theme_hits = workspace.matcher(language, &self.themes).find(&refs);
+        let (matcher, words) = workspace.matcher(language, &self.themes);
+        let theme_hits = matcher.find_with(&refs, words);
         let mut windows = WindowCounts::new();
         windows.add_unit(&refs, &theme_hits, self.window);
         let mut collocations = CollocationCounts::new();

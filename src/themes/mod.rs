@@ -750,6 +750,36 @@ struct CompiledPattern {
     words: Vec<u32>,
 }
 
+/// The word-pattern ids of token norms one [`ThemeMatcher`] has matched, kept from one
+/// unit to the next by a worker ([`ThemeMatcher::find_with`]): words repeat across
+/// interviews, and looking a word up costs less than walking the dictionary's tries and
+/// globs. Emptied before a unit when it holds its limit of words, so it stays small.
+#[derive(Debug, Clone)]
+pub struct WordMatches {
+    /// Norm -> its range in `ids`.
+    ranges: FxHashMap<Box<str>, (u32, u32)>,
+    ids: Vec<u32>,
+    limit: usize,
+}
+
+impl Default for WordMatches {
+    /// Keeps up to 131,072 words (plus one unit's), a few megabytes.
+    fn default() -> WordMatches {
+        WordMatches::with_limit(1 << 17)
+    }
+}
+
+impl WordMatches {
+    /// Keeps up to `limit` words (plus one unit's).
+    pub fn with_limit(limit: usize) -> WordMatches {
+        WordMatches {
+            ranges: FxHashMap::default(),
+            ids: Vec::new(),
+            limit,
+        }
+    }
+}
+
 /// Matches a [`ThemeDictionary`] on the tokens of units of one language. Built once, shared
 /// across threads (`Send + Sync`), used through `&self`.
 #[derive(Debug, Clone)]
@@ -985,29 +1015,37 @@ impl ThemeMatcher {
     /// Finds the theme hits of a unit's tokens (in document order), sorted by
     /// `(start_byte, theme)`. See the module docs for the rules.
     pub fn find(&self, tokens: &[TokenRef<'_>]) -> Vec<ThemeHit> {
+        self.find_with(tokens, &mut WordMatches::default())
+    }
+
+    /// [`ThemeMatcher::find`], with the word-pattern ids of token norms kept in `words` from
+    /// one unit to the next. `words` must serve this matcher only.
+    pub fn find_with(&self, tokens: &[TokenRef<'_>], words: &mut WordMatches) -> Vec<ThemeHit> {
         let mut hits = Vec::new();
         if self.patterns.is_empty() || tokens.is_empty() {
             return hits;
         }
+        if words.ranges.len() >= words.limit {
+            words.ranges.clear();
+            words.ids.clear();
+        }
         // Word-pattern ids of every token: ranges into `ids`, computed once per distinct norm
-        // of the unit (words repeat, so most tokens are a hash lookup).
-        let mut ids: Vec<u32> = Vec::new();
+        // (words repeat, so most tokens are a hash lookup).
         let mut ranges: Vec<(u32, u32)> = Vec::with_capacity(tokens.len());
-        let mut seen: FxHashMap<&str, (u32, u32)> =
-            FxHashMap::with_capacity_and_hasher(tokens.len().min(1 << 14), Default::default());
         for token in tokens {
-            let range = match seen.get(token.norm) {
+            let range = match words.ranges.get(token.norm) {
                 Some(&range) => range,
                 None => {
-                    let start = ids.len() as u32;
-                    self.match_token(token.norm, &mut ids);
-                    let range = (start, ids.len() as u32);
-                    seen.insert(token.norm, range);
+                    let start = words.ids.len() as u32;
+                    self.match_token(token.norm, &mut words.ids);
+                    let range = (start, words.ids.len() as u32);
+                    words.ranges.insert(token.norm.into(), range);
                     range
                 }
             };
             ranges.push(range);
         }
+        let ids = &words.ids;
         let ids_of = |i: usize| &ids[ranges[i].0 as usize..ranges[i].1 as usize];
 
         // claimed[theme]: first token index that theme may use again.
@@ -1567,6 +1605,27 @@ mod tests {
                 start = end;
             }
             prop_assert_eq!(by_sentence, hits);
+        }
+
+        /// Word matches kept from unit to unit (and emptied when full, small limits here)
+        /// give each unit the hits a fresh matching gives it.
+        #[test]
+        fn kept_word_matches_give_the_same_hits(
+            units in proptest::collection::vec(
+                proptest::collection::vec(word_strategy(), 0..30),
+                1..5,
+            ),
+            limit in 0usize..12,
+        ) {
+            let dictionary = ThemeDictionary::builtin();
+            let matcher = ThemeMatcher::new(&dictionary, "en");
+            let mut words = WordMatches::with_limit(limit);
+            for unit in &units {
+                let text = unit.join(" ");
+                let tokens = TestTokens::new(&text);
+                let refs = tokens.refs();
+                prop_assert_eq!(matcher.find_with(&refs, &mut words), matcher.find(&refs));
+            }
         }
     }
 }
