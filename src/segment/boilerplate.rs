@@ -208,11 +208,10 @@ const REPEATED_MAX_WORDS: usize = 12;
 pub fn repeated_lines(text: &str, lines: &[(usize, usize)]) -> Vec<(usize, usize)> {
     let mut seen: FxHashMap<&str, usize> = FxHashMap::default();
     let candidate = |line: &str| {
-        let words = super::count_words_up_to(line, REPEATED_MAX_WORDS + 1);
-        words > 0
-            && words <= REPEATED_MAX_WORDS
-            && !line.ends_with('?')
+        !line.ends_with('?')
             && (!line.ends_with('.') || line.ends_with("..."))
+            && (1..=REPEATED_MAX_WORDS)
+                .contains(&super::count_words_up_to(line, REPEATED_MAX_WORDS + 1))
     };
     for &(s, e) in lines {
         let line = text[s..e].trim();

@@ -361,7 +361,7 @@ fn is_title_like(line: &str) -> bool {
 fn closes_paragraph(block: &str) -> bool {
     let last = block.rsplit('\n').next().unwrap_or(block).trim_end();
     last.ends_with(['.', '!', '?', ':', '"', '”', ')'])
-        || (count_words_up_to(last, 11) <= 10 && !last.ends_with(','))
+        || (!last.ends_with(',') && count_words_up_to(last, 11) <= 10)
 }
 
 /// Questions are at most this long (in words).
@@ -383,14 +383,13 @@ const REQUESTS: [&str; 9] = [
 /// The interviewer's question: a paragraph whose last sentence asks, or a short request
 /// ("Please can you share ...", "Tell us about ...").
 fn is_question(paragraph: &str) -> bool {
+    // The cheap tests first; words are counted only for a paragraph that asks or requests.
     let trimmed = paragraph
         .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '"' | '”' | '’' | ')'));
-    let words = count_words_up_to(paragraph, QUESTION_MAX_WORDS + 1);
-    if trimmed.ends_with('?') && words <= QUESTION_MAX_WORDS {
+    if trimmed.ends_with('?')
+        && count_words_up_to(paragraph, QUESTION_MAX_WORDS + 1) <= QUESTION_MAX_WORDS
+    {
         return true;
-    }
-    if words > 60 {
-        return false;
     }
     // Lowercasing maps each character to one or more, so the lowercase of the first
     // characters begins the lowercase of the whole: enough of them for the longest request.
@@ -401,7 +400,7 @@ fn is_question(paragraph: &str) -> bool {
         .nth(longest)
         .map_or(start, |(i, _)| &start[..i]);
     let lower = head.to_lowercase();
-    REQUESTS.iter().any(|p| lower.starts_with(p))
+    REQUESTS.iter().any(|p| lower.starts_with(p)) && count_words_up_to(paragraph, 61) <= 60
 }
 
 /// The number of words of `text` (as `split_whitespace` counts them), counted up to `limit`
@@ -445,8 +444,8 @@ fn is_title_cased(line: &str) -> bool {
 
 /// A short label inside a unit ("Contact Espacios de Mujer:", "VAW Campaign:", a sub-title).
 fn is_section_label(paragraph: &str) -> bool {
-    let words = count_words_up_to(paragraph, 11);
-    words <= 10 && (paragraph.ends_with(':') || !paragraph.ends_with(['.', '"', '”', ')']))
+    (paragraph.ends_with(':') || !paragraph.ends_with(['.', '"', '”', ')']))
+        && count_words_up_to(paragraph, 11) <= 10
 }
 
 /// Detects the unit's country: title, then organisation name, then places.
