@@ -316,16 +316,14 @@ impl Segmenter {
 fn split_lines(text: &str) -> Vec<Line> {
     let mut lines = Vec::new();
     let mut start = 0;
-    for (i, b) in text.bytes().enumerate() {
-        if b == b'\n' {
-            let end = if i > start && text.as_bytes()[i - 1] == b'\r' {
-                i - 1
-            } else {
-                i
-            };
-            lines.push(Line { start, end });
-            start = i + 1;
-        }
+    for i in memchr::memchr_iter(b'\n', text.as_bytes()) {
+        let end = if i > start && text.as_bytes()[i - 1] == b'\r' {
+            i - 1
+        } else {
+            i
+        };
+        lines.push(Line { start, end });
+        start = i + 1;
     }
     if start < text.len() {
         lines.push(Line {
@@ -524,6 +522,16 @@ mod tests {
         }
         let lower = paragraph.trim_start().to_lowercase();
         words <= 60 && REQUESTS.iter().any(|p| lower.starts_with(p))
+    }
+
+    #[test]
+    fn lines_are_split_at_line_feeds_without_carriage_returns() {
+        let spans = |text: &str| lines_spans(&split_lines(text));
+        assert_eq!(spans("a\r\nbc\n\nd"), [(0, 1), (3, 5), (6, 6), (7, 8)]);
+        assert_eq!(spans("a\n"), [(0, 1)]);
+        assert_eq!(spans("\r\n"), [(0, 0)]);
+        assert_eq!(spans("x\ry"), [(0, 3)]);
+        assert!(spans("").is_empty());
     }
 
     #[test]
