@@ -106,11 +106,6 @@ impl CollocationCounts {
     /// Counts a unit. `document` is the text the tokens' byte offsets point into; tokens are
     /// in document order.
     pub fn add_unit(&mut self, document: &str, tokens: &[TokenRef<'_>]) {
-        // A unit has at most one bigram and one trigram per content token: room for them all
-        // up front spares the maps their growing.
-        let content = tokens.iter().filter(|t| t.is_content).count();
-        self.bigrams.reserve(content);
-        self.trigrams.reserve(content);
         let mut key = String::new();
         let mut run: Vec<&str> = Vec::new();
         let mut previous: Option<&TokenRef<'_>> = None;
