@@ -51,6 +51,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
 use std::sync::LazyLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use rustc_hash::FxHashMap;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
@@ -753,13 +754,16 @@ struct CompiledPattern {
 /// The word-pattern ids of token norms one [`ThemeMatcher`] has matched, kept from one
 /// unit to the next by a worker ([`ThemeMatcher::find_with`]): words repeat across
 /// interviews, and looking a word up costs less than walking the dictionary's tries and
-/// globs. Emptied before a unit when it holds its limit of words, so it stays small.
+/// globs. Emptied before a unit when it holds its limit of words, so it stays small, and when
+/// it is handed to another matcher than the one that filled it.
 #[derive(Debug, Clone)]
 pub struct WordMatches {
     /// Norm -> its range in `ids`.
     ranges: FxHashMap<Box<str>, (u32, u32)>,
     ids: Vec<u32>,
     limit: usize,
+    /// The matcher whose ids these are.
+    matcher: Option<u64>,
 }
 
 impl Default for WordMatches {
@@ -776,6 +780,7 @@ impl WordMatches {
             ranges: FxHashMap::default(),
             ids: Vec::new(),
             limit,
+            matcher: None,
         }
     }
 }
@@ -784,6 +789,8 @@ impl WordMatches {
 /// across threads (`Send + Sync`), used through `&self`.
 #[derive(Debug, Clone)]
 pub struct ThemeMatcher {
+    /// Tells this matcher (and its clones) from the others, for [`WordMatches`].
+    id: u64,
     language: Option<String>,
     n_themes: usize,
     words: Vec<WordPattern>,
@@ -805,7 +812,9 @@ impl ThemeMatcher {
     /// [`language_code`]): the language-independent patterns plus that language's.
     pub fn new(dictionary: &ThemeDictionary, language: &str) -> ThemeMatcher {
         let language = language_code(language);
+        static NEXT_ID: AtomicU64 = AtomicU64::new(0);
         let mut matcher = ThemeMatcher {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             language: language.clone(),
             n_themes: dictionary.themes.len(),
             words: Vec::new(),
@@ -1019,15 +1028,16 @@ impl ThemeMatcher {
     }
 
     /// [`ThemeMatcher::find`], with the word-pattern ids of token norms kept in `words` from
-    /// one unit to the next. `words` must serve this matcher only.
+    /// one unit to the next (`words` kept by another matcher are emptied first).
     pub fn find_with(&self, tokens: &[TokenRef<'_>], words: &mut WordMatches) -> Vec<ThemeHit> {
         let mut hits = Vec::new();
         if self.patterns.is_empty() || tokens.is_empty() {
             return hits;
         }
-        if words.ranges.len() >= words.limit {
+        if words.ranges.len() >= words.limit || words.matcher != Some(self.id) {
             words.ranges.clear();
             words.ids.clear();
+            words.matcher = Some(self.id);
         }
         // Word-pattern ids of every token: ranges into `ids`, computed once per distinct norm
         // (words repeat, so most tokens are a hash lookup).
@@ -1607,8 +1617,8 @@ mod tests {
             prop_assert_eq!(by_sentence, hits);
         }
 
-        /// Word matches kept from unit to unit (and emptied when full, small limits here)
-        /// give each unit the hits a fresh matching gives it.
+        /// Word matches kept from unit to unit (emptied when full, small limits here, and
+        /// when another matcher takes them) give each unit the hits a fresh matching gives.
         #[test]
         fn kept_word_matches_give_the_same_hits(
             units in proptest::collection::vec(
@@ -1618,9 +1628,11 @@ mod tests {
             limit in 0usize..12,
         ) {
             let dictionary = ThemeDictionary::builtin();
-            let matcher = ThemeMatcher::new(&dictionary, "en");
+            let matchers = [ThemeMatcher::new(&dictionary, "en"), ThemeMatcher::new(&dictionary, "es")];
             let mut words = WordMatches::with_limit(limit);
-            for unit in &units {
+            for (n, unit) in units.iter().enumerate() {
+                // Both matchers in turn, one word list: each empties what the other kept.
+                let matcher = &matchers[n % 2];
                 let text = unit.join(" ");
                 let tokens = TestTokens::new(&text);
                 let refs = tokens.refs();
