@@ -17,7 +17,7 @@ use crate::config::{Config, LanguageSetting};
 use crate::record::{Sentence, SurfaceCounts, Unit, UnitAnalysis};
 use crate::themes::collocations::CollocationCounts;
 use crate::themes::cooccur::{Window, WindowCounts};
-use crate::themes::{ThemeDictionary, ThemeMatcher, WordMatches};
+use crate::themes::{KeptMatcher, ThemeDictionary, ThemeMatcher};
 use language::Language;
 use vocabulary::Vocabulary;
 
@@ -39,7 +39,7 @@ pub struct Analyser {
 #[derive(Default)]
 pub struct Workspace {
     vocabularies: Vec<Vocabulary>,
-    matchers: Vec<(Language, ThemeMatcher, WordMatches)>,
+    matchers: Vec<(Language, KeptMatcher)>,
     word: String,
 }
 
@@ -172,17 +172,12 @@ fn sort_key(text: &str) -> u64 {
 
 impl Workspace {
     /// The theme matcher of `language`, with the word matches it has kept.
-    fn matcher(
-        &mut self,
-        language: Language,
-        themes: &ThemeDictionary,
-    ) -> (&ThemeMatcher, &mut WordMatches) {
+    fn matcher(&mut self, language: Language, themes: &ThemeDictionary) -> &mut KeptMatcher {
         let make = || {
             let matcher = ThemeMatcher::new(themes, language.code());
-            (language, matcher, WordMatches::default())
+            (language, KeptMatcher::new(matcher))
         };
-        let (_, matcher, words) = for_language(&mut self.matchers, language, |m| m.0, make);
-        (matcher, words)
+        &mut for_language(&mut self.matchers, language, |(l, _)| *l, make).1
     }
 }
 
@@ -331,8 +326,7 @@ impl Analyser {
         let tokens = self.tokens(text, &sentences, language, workspace);
         let (surfaces, n_content_tokens) = tokens.count_terms();
         let refs = tokens.refs(&sentences);
-        let (matcher, words) = workspace.matcher(language, &self.themes);
-        let theme_hits = matcher.find_with(&refs, words);
+        let theme_hits = workspace.matcher(language, &self.themes).find(&refs);
         let mut windows = WindowCounts::new();
         windows.add_unit(&refs, &theme_hits, self.window);
         let mut collocations = CollocationCounts::new();

@@ -51,7 +51,6 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
 use std::sync::LazyLock;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use rustc_hash::FxHashMap;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
@@ -751,37 +750,45 @@ struct CompiledPattern {
     words: Vec<u32>,
 }
 
-/// The word-pattern ids of token norms one [`ThemeMatcher`] has matched, kept from one
-/// unit to the next by a worker ([`ThemeMatcher::find_with`]): words repeat across
-/// interviews, and looking a word up costs less than walking the dictionary's tries and
-/// globs. Emptied before a unit when it holds its limit of words, so it stays small, and when
-/// it is handed to another matcher than the one that filled it.
-#[derive(Debug, Clone)]
-pub struct WordMatches {
-    /// Norm -> its range in `ids`.
+/// The word-pattern ids of token norms, by norm: a range of `ids` each.
+#[derive(Debug, Clone, Default)]
+struct WordMatches {
     ranges: FxHashMap<Box<str>, (u32, u32)>,
     ids: Vec<u32>,
+}
+
+/// A [`ThemeMatcher`] for a worker that matches unit after unit: it keeps the word-pattern
+/// ids of the norms it has matched from one unit to the next, since words repeat across
+/// interviews and looking a word up costs less than walking the dictionary's tries and globs.
+/// The words are forgotten before a unit once it holds its limit of them, so it stays small.
+#[derive(Debug, Clone)]
+pub struct KeptMatcher {
+    matcher: ThemeMatcher,
+    words: WordMatches,
     limit: usize,
-    /// The matcher whose ids these are.
-    matcher: Option<u64>,
 }
 
-impl Default for WordMatches {
+impl KeptMatcher {
     /// Keeps up to 131,072 words (plus one unit's), a few megabytes.
-    fn default() -> WordMatches {
-        WordMatches::with_limit(1 << 17)
+    pub fn new(matcher: ThemeMatcher) -> KeptMatcher {
+        KeptMatcher::with_limit(matcher, 1 << 17)
     }
-}
 
-impl WordMatches {
     /// Keeps up to `limit` words (plus one unit's).
-    pub fn with_limit(limit: usize) -> WordMatches {
-        WordMatches {
-            ranges: FxHashMap::default(),
-            ids: Vec::new(),
+    pub fn with_limit(matcher: ThemeMatcher, limit: usize) -> KeptMatcher {
+        KeptMatcher {
+            matcher,
+            words: WordMatches::default(),
             limit,
-            matcher: None,
         }
+    }
+
+    /// [`ThemeMatcher::find`], with the words kept from the units before.
+    pub fn find(&mut self, tokens: &[TokenRef<'_>]) -> Vec<ThemeHit> {
+        if self.words.ranges.len() >= self.limit {
+            self.words = WordMatches::default();
+        }
+        self.matcher.find_in(tokens, &mut self.words)
     }
 }
 
@@ -789,8 +796,6 @@ impl WordMatches {
 /// across threads (`Send + Sync`), used through `&self`.
 #[derive(Debug, Clone)]
 pub struct ThemeMatcher {
-    /// Tells this matcher (and its clones) from the others, for [`WordMatches`].
-    id: u64,
     language: Option<String>,
     n_themes: usize,
     words: Vec<WordPattern>,
@@ -812,9 +817,7 @@ impl ThemeMatcher {
     /// [`language_code`]): the language-independent patterns plus that language's.
     pub fn new(dictionary: &ThemeDictionary, language: &str) -> ThemeMatcher {
         let language = language_code(language);
-        static NEXT_ID: AtomicU64 = AtomicU64::new(0);
         let mut matcher = ThemeMatcher {
-            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             language: language.clone(),
             n_themes: dictionary.themes.len(),
             words: Vec::new(),
@@ -1024,20 +1027,15 @@ impl ThemeMatcher {
     /// Finds the theme hits of a unit's tokens (in document order), sorted by
     /// `(start_byte, theme)`. See the module docs for the rules.
     pub fn find(&self, tokens: &[TokenRef<'_>]) -> Vec<ThemeHit> {
-        self.find_with(tokens, &mut WordMatches::default())
+        self.find_in(tokens, &mut WordMatches::default())
     }
 
-    /// [`ThemeMatcher::find`], with the word-pattern ids of token norms kept in `words` from
-    /// one unit to the next (`words` kept by another matcher are emptied first).
-    pub fn find_with(&self, tokens: &[TokenRef<'_>], words: &mut WordMatches) -> Vec<ThemeHit> {
+    /// [`ThemeMatcher::find`], with the word-pattern ids of norms already matched in `words`
+    /// (filled by this matcher only), and those of new norms added to it.
+    fn find_in(&self, tokens: &[TokenRef<'_>], words: &mut WordMatches) -> Vec<ThemeHit> {
         let mut hits = Vec::new();
         if self.patterns.is_empty() || tokens.is_empty() {
             return hits;
-        }
-        if words.ranges.len() >= words.limit || words.matcher != Some(self.id) {
-            words.ranges.clear();
-            words.ids.clear();
-            words.matcher = Some(self.id);
         }
         // Word-pattern ids of every token: ranges into `ids`, computed once per distinct norm
         // (words repeat, so most tokens are a hash lookup).
@@ -1617,8 +1615,8 @@ mod tests {
             prop_assert_eq!(by_sentence, hits);
         }
 
-        /// Word matches kept from unit to unit (emptied when full, small limits here, and
-        /// when another matcher takes them) give each unit the hits a fresh matching gives.
+        /// Word matches kept from unit to unit (forgotten when full, small limits here) give
+        /// each unit the hits a fresh matching gives.
         #[test]
         fn kept_word_matches_give_the_same_hits(
             units in proptest::collection::vec(
@@ -1629,14 +1627,13 @@ mod tests {
         ) {
             let dictionary = ThemeDictionary::builtin();
             let matchers = [ThemeMatcher::new(&dictionary, "en"), ThemeMatcher::new(&dictionary, "es")];
-            let mut words = WordMatches::with_limit(limit);
+            let mut kept = matchers.clone().map(|m| KeptMatcher::with_limit(m, limit));
             for (n, unit) in units.iter().enumerate() {
-                // Both matchers in turn, one word list: each empties what the other kept.
-                let matcher = &matchers[n % 2];
+                // Both languages in turn, as a worker meets them.
                 let text = unit.join(" ");
                 let tokens = TestTokens::new(&text);
                 let refs = tokens.refs();
-                prop_assert_eq!(matcher.find_with(&refs, &mut words), matcher.find(&refs));
+                prop_assert_eq!(kept[n % 2].find(&refs), matchers[n % 2].find(&refs));
             }
         }
     }
