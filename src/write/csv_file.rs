@@ -66,10 +66,7 @@ impl<'a> Cells<'a> {
 
 impl CsvFile {
     /// Starts a CSV file on `file` with the header row `names`.
-    pub(super) fn create<'a>(
-        file: File,
-        names: impl IntoIterator<Item = &'a str>,
-    ) -> std::io::Result<CsvFile> {
+    pub(super) fn create<'a>(file: File, names: impl IntoIterator<Item = &'a str>) -> CsvFile {
         let mut csv = CsvFile {
             file,
             buffer: Vec::with_capacity(FLUSH_AT + (FLUSH_AT >> 2)),
@@ -81,7 +78,7 @@ impl CsvFile {
             push_text(name, &mut csv.buffer);
         }
         csv.buffer.push(b'\n');
-        Ok(csv)
+        csv
     }
 
     /// Appends the rows of `frame` (one chunk per column). Fails, naming the column, on a
@@ -304,8 +301,7 @@ mod tests {
         let mut csv = CsvFile::create(
             file,
             frame.get_column_names().into_iter().map(|n| n.as_str()),
-        )
-        .unwrap();
+        );
         csv.write(frame).unwrap();
         let mut file = csv.finish().unwrap();
         let mut text = String::new();

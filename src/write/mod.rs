@@ -155,8 +155,7 @@ impl TableSink {
                     });
                 }
                 Format::Csv => {
-                    let writer = CsvFile::create(file, schema.iter_names().map(|n| n.as_str()))
-                        .map_err(|e| file_error(&target, e))?;
+                    let writer = CsvFile::create(file, schema.iter_names().map(|n| n.as_str()));
                     sink.csv = Some(Pending {
                         writer,
                         temp,
