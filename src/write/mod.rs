@@ -9,18 +9,19 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
-use polars_parquet::parquet::encoding::Encoding;
+use polars_arrow::record_batch::RecordBatchT;
 use polars_parquet::write::{
-    CompressionOptions, FileWriter, RowGroupIterator, StatisticsOptions, Version, WriteOptions,
-    get_dtype_encoding,
+    CompressionOptions, FileWriter, StatisticsOptions, Version, WriteOptions, row_group_iter,
 };
 use tempfile::TempPath;
 
 mod csv_file;
+mod parquet_columns;
 
 use crate::config::Format;
 use crate::error::WriteError;
 use csv_file::CsvFile;
+use parquet_columns::parquet_column;
 
 /// Checks that `dir` exists (creating it) and can be written, before any work starts.
 pub fn prepare_output(dir: &Path) -> Result<(), WriteError> {
@@ -76,41 +77,28 @@ pub(crate) fn temp_in(dir: &Path, target: &Path) -> Result<(File, TempPath), Wri
     Ok(file.into_parts())
 }
 
-/// Float columns are written without a dictionary: they are statistics, whose values rarely
-/// repeat, and polars' writer would estimate their number of distinct values, a hashing pass
-/// over all of them, only to find that out and write them plainly (it does when over three
-/// quarters of a column's values are distinct).
-fn plain_encoded(dtype: &ArrowDataType) -> bool {
-    matches!(dtype, ArrowDataType::Float64)
-}
-
-/// Appends `frame` to a Parquet file as row groups.
+/// Appends `frame` (one chunk per column) to a Parquet file as a row group.
 fn write_parquet(
     p: &mut Pending<FileWriter<BufWriter<File>>>,
     frame: &DataFrame,
     options: WriteOptions,
 ) -> Result<(), WriteError> {
-    let schema = p.writer.schema().clone();
-    let encodings = schema
-        .iter_values()
-        .map(|f| {
-            if plain_encoded(&f.dtype) {
-                vec![Encoding::Plain]
-            } else {
-                get_dtype_encoding(&f.dtype)
-            }
+    let (arrays, encodings): (Vec<_>, Vec<_>) = frame
+        .columns()
+        .iter()
+        .map(|column| {
+            let (array, encoding) = parquet_column(column);
+            (array, vec![encoding])
         })
-        .collect();
-    let batches = frame.iter_chunks(CompatLevel::oldest(), false).map(Ok);
-    let groups = RowGroupIterator::try_new(batches, &schema, options, encodings)
+        .unzip();
+    let schema = std::sync::Arc::new(p.writer.schema().clone());
+    let chunk = RecordBatchT::try_new(frame.height(), schema, arrays)
         .map_err(|e| file_error(&p.target, e))?;
-    for group in groups {
-        let group = group.map_err(|e| file_error(&p.target, e))?;
-        p.writer
-            .write(frame.height() as u64, group)
-            .map_err(|e| file_error(&p.target, e))?;
-    }
-    Ok(())
+    let fields = p.writer.parquet_schema().fields().to_vec();
+    let group = row_group_iter(chunk, encodings.into(), fields, options);
+    p.writer
+        .write(frame.height() as u64, group)
+        .map_err(|e| file_error(&p.target, e))
 }
 
 impl TableSink {
