@@ -130,9 +130,14 @@ impl<V: Count> PairCounts<V> {
         Ok(())
     }
 
+    /// The map's pairs in key order. A radix sort on the key as one `u64` (the first id in the
+    /// high half: the same order as the pair's): the keys are distinct, so stability does not
+    /// matter, and it takes a third of the instructions of a comparison sort here.
     fn sorted_map(&self) -> Vec<(Key, V)> {
         let mut pairs: Vec<(Key, V)> = self.map.iter().map(|(&k, &n)| (k, n)).collect();
-        pairs.sort_unstable_by_key(|&(k, _)| k);
+        radsort::sort_by_key(&mut pairs, |&((a, b), _)| {
+            (u64::from(a) << 32) | u64::from(b)
+        });
         pairs
     }
 
@@ -325,6 +330,25 @@ mod tests {
             let got: Vec<(Key, (u32, u64))> = counts.sorted().collect::<io::Result<_>>().unwrap();
             prop_assert_eq!(got, reference.into_iter().collect::<Vec<_>>());
         }
+    }
+
+    #[test]
+    fn pairs_come_in_order_of_both_ids_whatever_their_size() {
+        let mut counts = PairCounts::new();
+        let keys = [
+            (u32::MAX, 0),
+            (0, u32::MAX),
+            (1, 0),
+            (0, 1),
+            (u32::MAX, u32::MAX),
+            (1, 1),
+        ];
+        for key in keys {
+            counts.add(key, 1).unwrap();
+        }
+        let mut expected: Vec<(Key, u32)> = keys.iter().map(|&k| (k, 1)).collect();
+        expected.sort();
+        assert_eq!(totals(&counts), expected);
     }
 
     #[test]
