@@ -2217,7 +2217,13 @@ fn key(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     let mut space = false;
     for c in name.chars() {
-        if !c.is_alphanumeric() {
+        // ASCII (most names): one lowercase letter or digit, nothing to fold.
+        let alphanumeric = if c.is_ascii() {
+            c.is_ascii_alphanumeric()
+        } else {
+            c.is_alphanumeric()
+        };
+        if !alphanumeric {
             space = true;
             continue;
         }
@@ -2225,8 +2231,12 @@ fn key(name: &str) -> String {
             out.push(' ');
         }
         space = false;
-        for l in c.to_lowercase() {
-            out.push(fold_char(l));
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            for l in c.to_lowercase() {
+                out.push(fold_char(l));
+            }
         }
     }
     out
@@ -2999,7 +3009,33 @@ mod prop_tests {
         Ok(())
     }
 
+    /// The name key as first written, char by char with no ASCII fast path: the reference
+    /// for [`key`].
+    fn key_char_by_char(name: &str) -> String {
+        let mut out = String::new();
+        let mut space = false;
+        for c in name.chars() {
+            if !c.is_alphanumeric() {
+                space = true;
+                continue;
+            }
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            for l in c.to_lowercase() {
+                out.push(fold_char(l));
+            }
+        }
+        out
+    }
+
     proptest! {
+        #[test]
+        fn key_is_the_char_by_char_key(name in "(\\PC|[A-Za-z0-9 ,.'’-]){0,40}") {
+            prop_assert_eq!(key(&name), key_char_by_char(&name));
+        }
+
         #[test]
         fn arbitrary_text(texts in prop::collection::vec("\\PC{0,120}", 0..5)) {
             check(&texts)?;
