@@ -141,15 +141,36 @@ fn push_text(s: &str, out: &mut Vec<u8>) {
     out.push(b'"');
 }
 
-/// Whether a field holds a comma, a quote or a line break. Most fields are short, and a
-/// plain loop over them is faster than a vectorised search's set-up.
+/// Whether a field holds a comma, a quote or a line break. Most fields are short: they are
+/// read eight bytes at a time as a word, each special byte tested in all eight at once (a
+/// byte equal to it makes the word XOR its copies have a zero byte, which the subtraction
+/// finds); a vectorised search's set-up pays only on longer fields.
 fn needs_quotes(bytes: &[u8]) -> bool {
-    let special = |b: &u8| matches!(b, b',' | b'"' | b'\n' | b'\r');
-    if bytes.len() < 32 {
-        bytes.iter().any(special)
-    } else {
-        memchr3(b',', b'"', b'\n', bytes).is_some() || memchr(b'\r', bytes).is_some()
+    if bytes.len() >= 32 {
+        return memchr3(b',', b'"', b'\n', bytes).is_some() || memchr(b'\r', bytes).is_some();
     }
+    let mut words = bytes.chunks_exact(8);
+    for word in &mut words {
+        if special_in(u64::from_le_bytes(word.try_into().expect("eight bytes"))) {
+            return true;
+        }
+    }
+    words
+        .remainder()
+        .iter()
+        .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
+}
+
+/// Whether any of the eight bytes of `word` is a comma, a quote or a line break.
+fn special_in(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // Nonzero exactly when some byte of `word` equals `byte`.
+    let equal = |byte: u8| {
+        let v = word ^ (ONES * u64::from(byte));
+        v.wrapping_sub(ONES) & !v & HIGHS
+    };
+    (equal(b',') | equal(b'"') | equal(b'\n') | equal(b'\r')) != 0
 }
 
 /// Appends `x` with six decimals, exactly as `format!("{x:.6}")` writes it: the exact
@@ -196,28 +217,26 @@ fn push_six_decimals(x: f64, out: &mut Vec<u8>) {
     if bits >> 63 == 1 {
         out.push(b'-');
     }
-    // Digits, last first: six decimals, the point, then the integer part.
-    let mut digits = [0u8; 28];
-    let mut at = digits.len();
-    let mut decimals = (millionths % 1_000_000) as u32;
-    for _ in 0..6 {
-        at -= 1;
-        digits[at] = b'0' + (decimals % 10) as u8;
-        decimals /= 10;
+    out.extend_from_slice(
+        itoa::Buffer::new()
+            .format(millionths / 1_000_000)
+            .as_bytes(),
+    );
+    out.push(b'.');
+    // The six decimals, two digits at a time.
+    let decimals = (millionths % 1_000_000) as usize;
+    for pair in [decimals / 10_000, decimals / 100 % 100, decimals % 100] {
+        out.extend_from_slice(&DIGIT_PAIRS[2 * pair..2 * pair + 2]);
     }
-    at -= 1;
-    digits[at] = b'.';
-    let mut whole = millionths / 1_000_000;
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (whole % 10) as u8;
-        whole /= 10;
-        if whole == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&digits[at..]);
 }
+
+/// "00", "01", … "99", one after another.
+const DIGIT_PAIRS: &[u8; 200] = b"\
+    0001020304050607080910111213141516171819\
+    2021222324252627282930313233343536373839\
+    4041424344454647484950515253545556575859\
+    6061626364656667686970717273747576777879\
+    8081828384858687888990919293949596979899";
 
 #[cfg(test)]
 mod tests {
@@ -250,6 +269,20 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn needs_quotes_finds_every_special_byte(
+            bytes in proptest::collection::vec(
+                prop_oneof![
+                    Just(b','), Just(b'"'), Just(b'\n'), Just(b'\r'),
+                    any::<u8>(), b'a'..=b'z', b'a'..=b'z', b'a'..=b'z'
+                ],
+                0..48,
+            )
+        ) {
+            let expected = bytes.iter().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'));
+            prop_assert_eq!(needs_quotes(&bytes), expected);
+        }
+
         #[test]
         fn six_decimals_are_format_s(bits in any::<u64>()) {
             let x = f64::from_bits(bits);
