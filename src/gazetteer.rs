@@ -84,6 +84,9 @@ struct Entry {
 #[derive(Debug)]
 pub struct Gazetteer {
     automaton: AhoCorasick,
+    /// Whether a byte begins some surface form: a search anchored where no form begins is
+    /// not started (most words of running text begin with a lowercase letter).
+    first_bytes: [bool; 256],
     /// Indexed by pattern id.
     entries: Vec<Entry>,
     /// Every surface form -> its pattern id.
@@ -168,6 +171,12 @@ impl Gazetteer {
         for (id, p) in patterns.iter().enumerate() {
             forms.entry(*p).or_insert(id);
         }
+        let mut first_bytes = [false; 256];
+        for p in &patterns {
+            if let Some(&b) = p.as_bytes().first() {
+                first_bytes[usize::from(b)] = true;
+            }
+        }
         let automaton = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
             .start_kind(StartKind::Both)
@@ -175,6 +184,7 @@ impl Gazetteer {
             .expect("the compiled-in gazetteer patterns form a valid automaton");
         Gazetteer {
             automaton,
+            first_bytes,
             entries,
             forms,
             country_forms,
@@ -197,19 +207,29 @@ impl Gazetteer {
     /// with an anchored search ([`Gazetteer::place_at`]): most fail on their first byte,
     /// which is much faster than running the automaton over every byte of the text.
     pub fn for_each_place(&self, text: &str, mut f: impl FnMut(PlaceMatch)) {
+        let bytes = text.as_bytes();
         let mut resume = 0;
         let mut previous_is_word = false;
-        for (i, c) in text.char_indices() {
-            let is_word = is_word_char(c);
+        let mut i = 0;
+        while let Some(&b) = bytes.get(i) {
+            // ASCII (most text) is read byte by byte, the rest char by char.
+            let (is_word, len) = if b.is_ascii() {
+                (b.is_ascii_alphanumeric(), 1)
+            } else {
+                let c = text[i..].chars().next().expect("`i` is at a char boundary");
+                (is_word_char(c), c.len_utf8())
+            };
             if is_word
                 && !previous_is_word
                 && i >= resume
+                && self.begins_a_form(Some(&b))
                 && let Some(m) = self.place_at(text, i)
             {
                 resume = m.end;
                 f(m);
             }
             previous_is_word = is_word;
+            i += len;
         }
     }
 
@@ -217,7 +237,7 @@ impl Gazetteer {
     /// is a whole word there (`start` at a word start, the match ending at a word end). For
     /// callers that already know where words start: much cheaper than scanning the text.
     pub fn place_at(&self, text: &str, start: usize) -> Option<PlaceMatch> {
-        if !text.is_char_boundary(start) || start >= text.len() {
+        if !text.is_char_boundary(start) || !self.begins_a_form(text.as_bytes().get(start)) {
             return None;
         }
         if text[..start].chars().next_back().is_some_and(is_word_char) {
@@ -239,6 +259,11 @@ impl Gazetteer {
             country: e.country,
             name: e.name,
         })
+    }
+
+    /// Whether `byte` (none past the text's end) begins some surface form.
+    fn begins_a_form(&self, byte: Option<&u8>) -> bool {
+        byte.is_some_and(|&b| self.first_bytes[usize::from(b)])
     }
 
     /// The canonical country name for a country name, alias or official name ("Republic of
@@ -297,6 +322,49 @@ mod tests {
             .into_iter()
             .map(|m| (&text[m.start..m.end], m.kind, m.country, m.name))
             .collect()
+    }
+
+    /// Every place as first found: an anchored search at every word start, no byte filter.
+    fn places_at_every_word_start(g: &Gazetteer, text: &str) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        let mut resume = 0;
+        let mut previous_is_word = false;
+        for (i, c) in text.char_indices() {
+            let is_word = is_word_char(c);
+            if is_word && !previous_is_word && i >= resume {
+                let input = Input::new(text).span(i..text.len()).anchored(Anchored::Yes);
+                if let Some(m) = g.automaton.find(input)
+                    && !text[m.end()..].chars().next().is_some_and(is_word_char)
+                {
+                    resume = m.end();
+                    out.push((i, m.end()));
+                }
+            }
+            previous_is_word = is_word;
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn places_are_those_found_at_every_word_start(
+            words in proptest::collection::vec(
+                "Kenya|Nairobi|United States|Medellin|Côte d’Ivoire|Île-de-France|São Paulo|\
+                 the|of|in|[a-z]{1,6}|[A-Z][a-z]{0,5}|[0-9]{1,3}|é|Ñu|[,.;:()’'-]|\\PC",
+                0..30,
+            ),
+            glue in proptest::collection::vec(proptest::sample::select(vec!["", " ", "\n", "-"]), 30),
+        ) {
+            let mut text = String::new();
+            for (w, g) in words.iter().zip(&glue) {
+                text.push_str(w);
+                text.push_str(g);
+            }
+            let g = Gazetteer::builtin();
+            let got: Vec<(usize, usize)> =
+                g.find_places(&text).iter().map(|m| (m.start, m.end)).collect();
+            proptest::prop_assert_eq!(got, places_at_every_word_start(g, &text));
+        }
     }
 
     #[test]
