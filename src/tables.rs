@@ -4,6 +4,7 @@
 //! (`DESIGN.md`, "Output tables"); these functions only lay them out in columns.
 
 use polars::prelude::*;
+use polars_arrow::bitmap::MutableBitmap;
 
 use crate::aggregate::{
     CollocationGroupRow, CooccurrenceRow, GroupTermRow, TermCountRow, ThemeGroupRow, UnitRow,
@@ -116,31 +117,42 @@ pub struct SentenceRow {
     pub text: String,
 }
 
+// Columns are built straight from their values: the numbers into the vector the column then
+// owns, the strings into polars' string array, with no intermediate copy.
+
 fn strings<'a>(name: &str, values: impl Iterator<Item = &'a str>) -> Column {
-    Column::new(name.into(), values.collect::<Vec<&str>>())
+    StringChunked::from_iter_values(name.into(), values).into_column()
 }
 
 fn optional_strings<'a>(name: &str, values: impl Iterator<Item = Option<&'a str>>) -> Column {
-    Column::new(name.into(), values.collect::<Vec<Option<&str>>>())
+    StringChunked::from_iter_options(name.into(), values).into_column()
 }
 
 /// Counts and offsets are written as signed 64-bit integers: Spark and some older readers
 /// have no unsigned 64-bit type (Spark reads it as `decimal(20,0)`).
 fn u64s(name: &str, values: impl Iterator<Item = u64>) -> Column {
-    Column::new(
-        name.into(),
-        values
-            .map(|v| i64::try_from(v).unwrap_or(i64::MAX))
-            .collect::<Vec<i64>>(),
-    )
+    i64s(name, values.map(|v| i64::try_from(v).unwrap_or(i64::MAX)))
+}
+
+fn i64s(name: &str, values: impl Iterator<Item = i64>) -> Column {
+    Int64Chunked::from_vec(name.into(), values.collect()).into_column()
 }
 
 fn f64s(name: &str, values: impl Iterator<Item = f64>) -> Column {
-    Column::new(name.into(), values.collect::<Vec<f64>>())
+    Float64Chunked::from_vec(name.into(), values.collect()).into_column()
 }
 
+/// A float column with nulls: the values (0 under a null) and a validity mask.
 fn optional_f64s(name: &str, values: impl Iterator<Item = Option<f64>>) -> Column {
-    Column::new(name.into(), values.collect::<Vec<Option<f64>>>())
+    let mut validity = MutableBitmap::new();
+    let values: Vec<f64> = values
+        .map(|v| {
+            validity.push(v.is_some());
+            v.unwrap_or(0.0)
+        })
+        .collect();
+    let validity = (validity.unset_bits() > 0).then(|| validity.freeze());
+    Float64Chunked::from_vec_validity(name.into(), values, validity).into_column()
 }
 
 fn frame(height: usize, columns: Vec<Column>) -> DataFrame {
@@ -309,7 +321,7 @@ pub fn terms_by_group(rows: &[GroupTermRow], group_column: &str, with_country: b
 }
 
 fn u8s(name: &str, values: impl Iterator<Item = u8>) -> Column {
-    Column::new(name.into(), values.map(i64::from).collect::<Vec<i64>>())
+    i64s(name, values.map(i64::from))
 }
 
 /// `theme_hits`: one row per theme match, sorted by unit_id, start_byte, theme.
@@ -580,12 +592,7 @@ pub fn years(rows: &[YearRow]) -> DataFrame {
                 "sentence_index",
                 rows.iter().map(|r| u64::from(r.year.sentence_index)),
             ),
-            Column::new(
-                "year".into(),
-                rows.iter()
-                    .map(|r| i64::from(r.year.year))
-                    .collect::<Vec<i64>>(),
-            ),
+            i64s("year", rows.iter().map(|r| i64::from(r.year.year))),
             optional_i64s("range_end", rows.iter().map(|r| r.year.range_end)),
             bools("is_decade", rows.iter().map(|r| r.year.is_decade)),
             strings("text", rows.iter().map(|r| r.year.text.as_str())),
@@ -626,4 +633,45 @@ pub fn entities(rows: &[EntityRow]) -> DataFrame {
             u64s("end_byte", rows.iter().map(|r| r.entity.end_byte as u64)),
         ],
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The column builders give what polars builds from the same values.
+    #[test]
+    fn columns_are_polars_own() {
+        let floats = [Some(1.5), None, Some(-0.0), None];
+        assert!(
+            optional_f64s("x", floats.into_iter())
+                .equals_missing(&Column::new("x".into(), floats.to_vec()))
+        );
+        assert_eq!(optional_f64s("x", floats.into_iter()).null_count(), 2);
+        let all_there = [Some(2.0), Some(3.0)];
+        assert_eq!(optional_f64s("x", all_there.into_iter()).null_count(), 0);
+        let texts = [
+            Some("kenya"),
+            None,
+            Some(""),
+            Some("a longer string than twelve bytes"),
+        ];
+        assert!(
+            optional_strings("t", texts.into_iter())
+                .equals_missing(&Column::new("t".into(), texts.to_vec()))
+        );
+        let values: Vec<&str> = texts.iter().flatten().copied().collect();
+        assert!(
+            strings("t", values.iter().copied())
+                .equals_missing(&Column::new("t".into(), values.clone()))
+        );
+        assert!(
+            u64s("n", [0, 7, u64::MAX].into_iter())
+                .equals_missing(&Column::new("n".into(), vec![0i64, 7, i64::MAX]))
+        );
+        assert!(
+            f64s("f", [0.25, 1e300].into_iter())
+                .equals_missing(&Column::new("f".into(), vec![0.25f64, 1e300]))
+        );
+    }
 }
