@@ -7,15 +7,14 @@
 //! distinct (here counted exactly, there estimated). The dictionary holds the values in order
 //! of first appearance, as the writer's does, so the pages are the same.
 
+use std::hash::BuildHasher;
+
+use hashbrown::HashTable;
 use polars::prelude::*;
 use polars_arrow::array::{Array, DictionaryArray, PrimitiveArray, Utf8Array, Utf8ViewArray};
 use polars_arrow::datatypes::{ArrowDataType, IntegerType};
 use polars_parquet::parquet::encoding::Encoding;
 use polars_parquet::write::get_dtype_encoding;
-
-use std::hash::BuildHasher;
-
-use hashbrown::HashTable;
 use rustc_hash::FxBuildHasher;
 
 /// Rows up to which a column always gets a dictionary.
@@ -84,7 +83,7 @@ pub(super) fn string_dictionary(strings: &Utf8ViewArray) -> Option<DictionaryArr
     );
     Some(
         DictionaryArray::try_new(dtype, keys, values.boxed())
-            .expect("every key is the id of an interned value"),
+            .expect("every key indexes the dictionary's values"),
     )
 }
 
