@@ -222,7 +222,6 @@ impl Gazetteer {
             if is_word
                 && !previous_is_word
                 && i >= resume
-                && self.begins_a_form(Some(&b))
                 && let Some(m) = self.place_at(text, i)
             {
                 resume = m.end;
@@ -237,7 +236,9 @@ impl Gazetteer {
     /// is a whole word there (`start` at a word start, the match ending at a word end). For
     /// callers that already know where words start: much cheaper than scanning the text.
     pub fn place_at(&self, text: &str, start: usize) -> Option<PlaceMatch> {
-        if !text.is_char_boundary(start) || !self.begins_a_form(text.as_bytes().get(start)) {
+        // No form begins with a byte inside a character, so the byte test comes first.
+        let begins_a_form = |&b: &u8| self.first_bytes[usize::from(b)];
+        if !text.as_bytes().get(start).is_some_and(begins_a_form) || !text.is_char_boundary(start) {
             return None;
         }
         if text[..start].chars().next_back().is_some_and(is_word_char) {
@@ -259,11 +260,6 @@ impl Gazetteer {
             country: e.country,
             name: e.name,
         })
-    }
-
-    /// Whether `byte` (none past the text's end) begins some surface form.
-    fn begins_a_form(&self, byte: Option<&u8>) -> bool {
-        byte.is_some_and(|&b| self.first_bytes[usize::from(b)])
     }
 
     /// The canonical country name for a country name, alias or official name ("Republic of
