@@ -2217,13 +2217,7 @@ fn key(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     let mut space = false;
     for c in name.chars() {
-        // ASCII (most names): one lowercase letter or digit, nothing to fold.
-        let alphanumeric = if c.is_ascii() {
-            c.is_ascii_alphanumeric()
-        } else {
-            c.is_alphanumeric()
-        };
-        if !alphanumeric {
+        if !c.is_alphanumeric() {
             space = true;
             continue;
         }
@@ -2231,6 +2225,7 @@ fn key(name: &str) -> String {
             out.push(' ');
         }
         space = false;
+        // ASCII (most names): one lowercase letter or digit, nothing to fold.
         if c.is_ascii() {
             out.push(c.to_ascii_lowercase());
         } else {
