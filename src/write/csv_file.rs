@@ -141,28 +141,30 @@ fn push_text(s: &str, out: &mut Vec<u8>) {
     out.push(b'"');
 }
 
-/// Whether a field holds a comma, a quote or a line break. Most fields are short: they are
-/// read eight bytes at a time as a word, each special byte tested in all eight at once (a
-/// byte equal to it makes the word XOR its copies have a zero byte, which the subtraction
-/// finds); a vectorised search's set-up pays only on longer fields.
+/// The bytes that make a field quoted: a comma, a quote, a line feed, a carriage return.
+const QUOTED_BY: [u8; 4] = [b',', b'"', b'\n', b'\r'];
+
+/// Whether a field holds one of [`QUOTED_BY`]. Most fields are short: they are read eight
+/// bytes at a time as a word, each byte of the set tested in all eight at once (a byte equal
+/// to it makes the word XOR its copies have a zero byte, which the subtraction finds); a
+/// vectorised search's set-up pays only on longer fields.
 fn needs_quotes(bytes: &[u8]) -> bool {
+    let [comma, quote, line_feed, carriage_return] = QUOTED_BY;
     if bytes.len() >= 32 {
-        return memchr3(b',', b'"', b'\n', bytes).is_some() || memchr(b'\r', bytes).is_some();
+        return memchr3(comma, quote, line_feed, bytes).is_some()
+            || memchr(carriage_return, bytes).is_some();
     }
     let mut words = bytes.chunks_exact(8);
     for word in &mut words {
-        if special_in(u64::from_le_bytes(word.try_into().expect("eight bytes"))) {
+        if quoted_by_in(u64::from_le_bytes(word.try_into().expect("eight bytes"))) {
             return true;
         }
     }
-    words
-        .remainder()
-        .iter()
-        .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
+    words.remainder().iter().any(|b| QUOTED_BY.contains(b))
 }
 
-/// Whether any of the eight bytes of `word` is a comma, a quote or a line break.
-fn special_in(word: u64) -> bool {
+/// Whether any of the eight bytes of `word` is one of [`QUOTED_BY`].
+fn quoted_by_in(word: u64) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
     // Nonzero exactly when some byte of `word` equals `byte`.
@@ -170,7 +172,7 @@ fn special_in(word: u64) -> bool {
         let v = word ^ (ONES * u64::from(byte));
         v.wrapping_sub(ONES) & !v & HIGHS
     };
-    (equal(b',') | equal(b'"') | equal(b'\n') | equal(b'\r')) != 0
+    QUOTED_BY.iter().fold(0, |found, &byte| found | equal(byte)) != 0
 }
 
 /// Appends `x` with six decimals, exactly as `format!("{x:.6}")` writes it: the exact
