@@ -142,17 +142,25 @@ fn f64s(name: &str, values: impl Iterator<Item = f64>) -> Column {
     Float64Chunked::from_vec(name.into(), values.collect()).into_column()
 }
 
-/// A float column with nulls: the values (0 under a null) and a validity mask.
 fn optional_f64s(name: &str, values: impl Iterator<Item = Option<f64>>) -> Column {
+    optional_numbers::<Float64Type>(name, values)
+}
+
+/// A number column with nulls: the values (the type's default under a null) and a validity
+/// mask, none when nothing is null.
+fn optional_numbers<T: PolarsNumericType>(
+    name: &str,
+    values: impl Iterator<Item = Option<T::Native>>,
+) -> Column {
     let mut validity = MutableBitmap::new();
-    let values: Vec<f64> = values
+    let values: Vec<T::Native> = values
         .map(|v| {
             validity.push(v.is_some());
-            v.unwrap_or(0.0)
+            v.unwrap_or_default()
         })
         .collect();
     let validity = (validity.unset_bits() > 0).then(|| validity.freeze());
-    Float64Chunked::from_vec_validity(name.into(), values, validity).into_column()
+    ChunkedArray::<T>::from_vec_validity(name.into(), values, validity).into_column()
 }
 
 fn frame(height: usize, columns: Vec<Column>) -> DataFrame {
@@ -516,12 +524,7 @@ pub fn collocations_by_organisation(rows: &[CollocationGroupRow]) -> DataFrame {
 }
 
 fn optional_i64s(name: &str, values: impl Iterator<Item = Option<i32>>) -> Column {
-    Column::new(
-        name.into(),
-        values
-            .map(|v| v.map(i64::from))
-            .collect::<Vec<Option<i64>>>(),
-    )
+    optional_numbers::<Int64Type>(name, values.map(|v| v.map(i64::from)))
 }
 
 fn bools(name: &str, values: impl Iterator<Item = bool>) -> Column {
@@ -642,6 +645,13 @@ mod tests {
     /// The column builders give what polars builds from the same values.
     #[test]
     fn columns_are_polars_own() {
+        let years = [Some(1998), None, Some(-4)];
+        assert!(
+            optional_i64s("y", years.into_iter()).equals_missing(&Column::new(
+                "y".into(),
+                vec![Some(1998i64), None, Some(-4)]
+            ))
+        );
         let floats = [Some(1.5), None, Some(-0.0), None];
         assert!(
             optional_f64s("x", floats.into_iter())
