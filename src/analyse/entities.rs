@@ -3004,25 +3004,20 @@ mod prop_tests {
         Ok(())
     }
 
-    /// The name key as first written, char by char with no ASCII fast path: the reference
-    /// for [`key`].
+    /// The name key by its definition, the reference for [`key`]: the runs of letters and
+    /// digits, each lowercased and folded character by character (no ASCII path), joined by
+    /// single spaces.
     fn key_char_by_char(name: &str) -> String {
-        let mut out = String::new();
-        let mut space = false;
-        for c in name.chars() {
-            if !c.is_alphanumeric() {
-                space = true;
-                continue;
-            }
-            if space && !out.is_empty() {
-                out.push(' ');
-            }
-            space = false;
-            for l in c.to_lowercase() {
-                out.push(fold_char(l));
-            }
-        }
-        out
+        name.split(|c: char| !c.is_alphanumeric())
+            .filter(|run| !run.is_empty())
+            .map(|run| {
+                run.chars()
+                    .flat_map(char::to_lowercase)
+                    .map(fold_char)
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     proptest! {
