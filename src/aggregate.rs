@@ -20,6 +20,7 @@ use crate::pair_counts::PairCounts;
 use crate::record::{Source, UnitAnalysis};
 use crate::spill_file::SpillFile;
 use crate::stats;
+use crate::surface_table::SurfaceTable;
 use crate::themes::ThemeDictionary;
 use crate::themes::collocations::{CollocationRow, NgramTotals, collocation_rows};
 use crate::themes::cooccur::CoocRow;
@@ -408,8 +409,8 @@ struct ThemeTables<'a> {
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Aggregator {
     stems: Interner,
-    /// Occurrences of each surface form, by stem id.
-    surfaces: Vec<FxHashMap<Box<str>, u64>>,
+    /// Occurrences of each (surface form, stem) pair, with the stem's id.
+    surfaces: SurfaceTable,
     units: Vec<UnitRow>,
     /// (unit ordinal, stem id, count), in unit order: the largest aggregate, in a temporary
     /// file past a few hundred thousand rows.
@@ -446,14 +447,6 @@ impl Aggregator {
         self.collocations_by_organisation.spill_to(dir.clone());
         self.term_counts.spill_to(dir.clone());
         self.spill_dir = Some(dir);
-    }
-
-    fn stem_id(&mut self, stem: &str) -> u32 {
-        let id = self.stems.intern(stem);
-        if id as usize == self.surfaces.len() {
-            self.surfaces.push(FxHashMap::default());
-        }
-        id
     }
 
     fn organisation_id(&mut self, organisation: &Option<String>) -> u32 {
@@ -504,24 +497,18 @@ impl Aggregator {
         // run ends.
         let mut run: Option<(&str, u32, u32)> = None;
         for s in analysis.surfaces.iter() {
-            let id = match &mut run {
-                Some((stem, id, count)) if *stem == s.stem => {
-                    *count += s.count;
-                    *id
-                }
+            let stems = &mut self.stems;
+            let id = self
+                .surfaces
+                .add(s.surface, s.stem, u64::from(s.count), || {
+                    stems.intern(s.stem)
+                });
+            match &mut run {
+                Some((stem, _, count)) if *stem == s.stem => *count += s.count,
                 _ => {
-                    let id = self.stem_id(s.stem);
                     if let Some((_, id, count)) = run.replace((s.stem, id, s.count)) {
                         self.term_counts.push((ordinal, id, count))?;
                     }
-                    id
-                }
-            };
-            let surfaces = &mut self.surfaces[id as usize];
-            match surfaces.get_mut(s.surface) {
-                Some(n) => *n += u64::from(s.count),
-                None => {
-                    surfaces.insert(s.surface.into(), u64::from(s.count));
                 }
             }
         }
@@ -570,12 +557,13 @@ impl Aggregator {
     /// # Errors
     /// When counts that outgrow memory cannot be written or read back.
     pub fn absorb(&mut self, other: Aggregator) -> io::Result<()> {
-        let stems: Vec<u32> = other.stems.strings().map(|s| self.stem_id(s)).collect();
-        for (id, surfaces) in other.surfaces.into_iter().enumerate() {
-            let into = &mut self.surfaces[stems[id] as usize];
-            for (surface, n) in surfaces {
-                *into.entry(surface).or_default() += n;
-            }
+        let stems: Vec<u32> = other
+            .stems
+            .strings()
+            .map(|s| self.stems.intern(s))
+            .collect();
+        for (surface, stem, id, n) in other.surfaces.pairs() {
+            self.surfaces.add(surface, stem, n, || stems[id as usize]);
         }
         // Interleave the units of both by (document, unit index); both lists are in order.
         let (mine, theirs) = (std::mem::take(&mut self.units), other.units);
@@ -667,6 +655,22 @@ impl Aggregator {
         self.phrase_counts.shrink_to_fit();
     }
 
+    /// Checks what reading a serialised aggregator cannot: that each surface form's stem id
+    /// names its stem.
+    ///
+    /// # Errors
+    /// The first surface form whose stem id is wrong.
+    pub fn check(&self) -> Result<(), String> {
+        for (surface, stem, id, _) in self.surfaces.pairs() {
+            if (id as usize) >= self.stems.len() || self.stems.resolve(id) != stem {
+                return Err(format!(
+                    "surface `{surface}` names stem {id}, which is not `{stem}`"
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// Number of units added so far.
     pub fn n_units(&self) -> usize {
         self.units.len()
@@ -684,14 +688,10 @@ impl Aggregator {
         // Readable term: the most frequent surface form of each stem (ties: alphabetical).
         let terms: Arc<[&str]> = self
             .surfaces
-            .iter()
+            .most_frequent(self.stems.len())
+            .into_iter()
             .zip(self.stems.strings())
-            .map(|(surfaces, stem)| {
-                surfaces
-                    .iter()
-                    .max_by(|(s1, c1), (s2, c2)| c1.cmp(c2).then_with(|| s2.cmp(s1)))
-                    .map_or(stem, |(s, _)| &**s)
-            })
+            .map(|(surface, stem)| surface.unwrap_or(stem))
             .collect();
 
         // Each stem's place in alphabetical order, to sort a group's stems by.
@@ -1157,5 +1157,32 @@ mod tests {
             }
             assert_eq!(tables(&merged, &config), expected, "order {order:?}");
         }
+    }
+
+    #[test]
+    fn check_finds_a_surface_with_the_wrong_stem_id() {
+        let config = Config::builtin();
+        let units = analyses(&config);
+        let aggregator = || {
+            let mut a = Aggregator::new();
+            for u in &units {
+                a.add(u).unwrap();
+            }
+            a
+        };
+        assert_eq!(aggregator().check(), Ok(()));
+        // A stem id that names another stem.
+        let mut a = aggregator();
+        a.surfaces.add("Labour", "not-a-stem", 1, || 0);
+        let err = a.check().unwrap_err();
+        assert!(
+            err.contains("`Labour`") && err.contains("`not-a-stem`"),
+            "{err}"
+        );
+        // A stem id past the last stem.
+        let mut a = aggregator();
+        let past = a.stems.len() as u32;
+        a.surfaces.add("WOMEN!", "women", 1, || past);
+        assert!(a.check().is_err());
     }
 }

@@ -77,6 +77,7 @@ pub mod segment;
 pub mod shard;
 pub mod spill_file;
 pub mod stats;
+pub mod surface_table;
 pub mod tables;
 pub mod themes;
 pub mod unit_tables;

@@ -36,7 +36,7 @@ use crate::unit_tables::Rows;
 /// The `format` field of every `part.json`.
 pub const PART_FORMAT: &str = "themata-part";
 /// Version of the part layout; parts of another layout are refused.
-pub const PART_FORMAT_VERSION: u32 = 1;
+pub const PART_FORMAT_VERSION: u32 = 2;
 /// The manifest of a part.
 pub const PART_MANIFEST: &str = "part.json";
 const STATE_FILE: &str = "state.bin";
@@ -328,7 +328,12 @@ impl Part {
         let path = self.dir.join(STATE_FILE);
         let bytes =
             std::fs::read(&path).map_err(|e| part_error(&path, format!("cannot read: {e}")))?;
-        postcard::from_bytes(&bytes).map_err(|e| part_error(&path, format!("corrupt: {e}")))
+        let state: Aggregator =
+            postcard::from_bytes(&bytes).map_err(|e| part_error(&path, format!("corrupt: {e}")))?;
+        state
+            .check()
+            .map_err(|e| part_error(&path, format!("corrupt: {e}")))?;
+        Ok(state)
     }
 
     /// Reads the part's per-unit rows, document by document.
