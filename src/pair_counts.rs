@@ -1,20 +1,22 @@
 //! Counts keyed by a pair of ids, for aggregates that outgrow memory on big corpora (the count
 //! of every phrase in every organisation: tens of millions of pairs for a 500 MB corpus).
 //!
-//! At most [`PairCounts::MEMORY_PAIRS`] pairs (about [`MEMORY_BYTES`] of map) are held in a
-//! hash map; when it is full, its pairs are sorted and written to a temporary file (a *run*)
-//! and the map starts again. Reading merges the runs and the map in key order, summing the
-//! counts of equal keys, so the result is the same as one map would give. Runs are unnamed
-//! temporary files in the folder given (the output folder in a run), gone when the counts
-//! are dropped or the process ends. The count can be any fixed-size additive value
-//! ([`Count`]): a `u32`, or several numbers summed apart.
+//! Pairs are appended to a buffer of at most [`PairCounts::MEMORY_PAIRS`] pairs (about half
+//! of [`MEMORY_BYTES`]; sorting takes the other half). When it is full it is *compacted*:
+//! sorted by key, with the counts of equal keys summed. When that leaves it more than half
+//! full, its pairs are written to a temporary file (a *run*) and the buffer starts again.
+//! Appending and sorting read memory in order, where adding to a hash map of millions of
+//! pairs reaches for a new cache line at every pair. Reading merges the runs and the buffer
+//! in key order, summing the counts of equal keys, so the result is the same as one map would
+//! give. Runs are unnamed temporary files in the folder given (the output folder in a run),
+//! gone when the counts are dropped or the process ends. The count can be any fixed-size
+//! additive value ([`Count`]): a `u32`, or several numbers summed apart.
 
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Seek, Write};
 use std::marker::PhantomData;
 use std::path::PathBuf;
 
-use rustc_hash::FxHashMap;
 use serde::de::{SeqAccess, Visitor};
 use serde::ser::SerializeSeq;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -24,8 +26,7 @@ use crate::spill_file::FixedBytes;
 /// A pair of ids.
 pub type Key = (u32, u32);
 
-/// Bytes the map may take before a run is written: 48 MiB, the buckets of a hash map of
-/// `u32` counts at 2^22 buckets.
+/// Bytes the buffer and its sorting may take before a run is written: 48 MiB.
 pub const MEMORY_BYTES: usize = 48 << 20;
 
 /// Bytes of the largest count a run stores.
@@ -55,7 +56,9 @@ impl Count for (u32, u64) {
 /// Counts of id pairs, spilled to sorted runs on disk past [`PairCounts::MEMORY_PAIRS`].
 #[derive(Debug)]
 pub struct PairCounts<V = u32> {
-    map: FxHashMap<Key, V>,
+    /// Pairs not in a run yet: those of the last compaction (sorted, one per key), then those
+    /// added since.
+    pairs: Vec<(Key, V)>,
     /// Each run's file and number of pairs.
     runs: Vec<(File, u64)>,
     /// Where runs are written (the system's temporary folder when `None`).
@@ -65,22 +68,35 @@ pub struct PairCounts<V = u32> {
 impl<V> Default for PairCounts<V> {
     fn default() -> PairCounts<V> {
         PairCounts {
-            map: FxHashMap::default(),
+            pairs: Vec::new(),
             runs: Vec::new(),
             dir: None,
         }
     }
 }
 
+/// Sorts `pairs` by key and sums the counts of equal keys. A radix sort on the key as one
+/// `u64` (the first id in the high half: the same order as the pair's); stability does not
+/// matter, since counts are summed.
+fn compact<V: Count>(pairs: &mut Vec<(Key, V)>) {
+    radsort::sort_by_key(pairs, |&((a, b), _)| (u64::from(a) << 32) | u64::from(b));
+    pairs.dedup_by(|next, kept| {
+        let same = next.0 == kept.0;
+        if same {
+            kept.1.add(next.1);
+        }
+        same
+    });
+}
+
 impl<V: Count> PairCounts<V> {
-    /// Pairs held in memory before a run is written: 7/8 (a hash map's load) of the largest
-    /// power of two of buckets that fits in [`MEMORY_BYTES`] (3,670,016 for `u32` counts).
-    /// Tests use a small number so that every test spills.
+    /// Pairs the buffer holds before it is compacted: as many as fit in half of
+    /// [`MEMORY_BYTES`] (2,097,152 for `u32` counts), the radix sort's copy taking the other
+    /// half. Tests use a small number so that every test spills.
     pub const MEMORY_PAIRS: usize = if cfg!(test) {
         64
     } else {
-        let buckets = MEMORY_BYTES / size_of::<(Key, V)>();
-        (1 << (usize::BITS - 1 - buckets.leading_zeros())) / 8 * 7
+        MEMORY_BYTES / 2 / size_of::<(Key, V)>()
     };
 
     /// Bytes of one pair in a run: both ids, then the count.
@@ -104,40 +120,38 @@ impl<V: Count> PairCounts<V> {
     /// # Errors
     /// When a run cannot be written.
     pub fn add(&mut self, key: Key, n: V) -> io::Result<()> {
-        self.map.entry(key).or_default().add(n);
-        if self.map.len() >= Self::MEMORY_PAIRS {
-            self.spill()?;
+        self.pairs.push((key, n));
+        if self.pairs.len() >= Self::MEMORY_PAIRS {
+            compact(&mut self.pairs);
+            if self.pairs.len() > Self::MEMORY_PAIRS / 2 {
+                self.spill()?;
+            }
         }
         Ok(())
     }
 
-    /// Writes the map's pairs, sorted, to a new run and empties the map.
+    /// Writes the buffer's pairs, compacted, to a new run and empties the buffer.
     fn spill(&mut self) -> io::Result<()> {
         let dir = self.dir.clone().unwrap_or_else(std::env::temp_dir);
         let context = |e: io::Error| io::Error::new(e.kind(), format!("temporary file: {e}"));
         let file = tempfile::tempfile_in(&dir).map_err(context)?;
         let mut out = BufWriter::new(file);
-        let pairs = self.sorted_map();
         let mut record = [0u8; 8 + MAX_COUNT_BYTES];
         let record = &mut record[..Self::RECORD];
-        for &(key, count) in &pairs {
+        for &(key, count) in &self.pairs {
             encode(key, count, record);
             out.write_all(record).map_err(context)?;
         }
         let file = out.into_inner().map_err(|e| context(e.into_error()))?;
-        self.runs.push((file, pairs.len() as u64));
-        self.map.clear();
+        self.runs.push((file, self.pairs.len() as u64));
+        self.pairs.clear();
         Ok(())
     }
 
-    /// The map's pairs in key order. A radix sort on the key as one `u64` (the first id in the
-    /// high half: the same order as the pair's): the keys are distinct, so stability does not
-    /// matter, and it takes a third of the instructions of a comparison sort here.
-    fn sorted_map(&self) -> Vec<(Key, V)> {
-        let mut pairs: Vec<(Key, V)> = self.map.iter().map(|(&k, &n)| (k, n)).collect();
-        radsort::sort_by_key(&mut pairs, |&((a, b), _)| {
-            (u64::from(a) << 32) | u64::from(b)
-        });
+    /// The buffer's pairs, compacted.
+    fn sorted_pairs(&self) -> Vec<(Key, V)> {
+        let mut pairs = self.pairs.clone();
+        compact(&mut pairs);
         pairs
     }
 
@@ -155,7 +169,7 @@ impl<V: Count> PairCounts<V> {
                 left: *pairs,
             })
             .collect();
-        sources.push(Source::Memory(self.sorted_map().into_iter()));
+        sources.push(Source::Memory(self.sorted_pairs().into_iter()));
         Sorted {
             heads: vec![None; sources.len()],
             sources,
@@ -363,6 +377,19 @@ mod tests {
         assert_eq!(pairs.len(), PairCounts::<u32>::MEMORY_PAIRS * 3);
         assert_eq!(pairs[0], ((0, 0), u32::MAX), "saturates across runs");
         assert!(pairs.windows(2).all(|w| w[0].0 < w[1].0));
+    }
+
+    #[test]
+    fn repeated_pairs_stay_in_memory() {
+        // Compacting a buffer of repeats leaves a few pairs: no run is written.
+        let mut counts = PairCounts::new();
+        let mut expected = [((0, 7), 0), ((1, 7), 0), ((2, 7), 0)];
+        for i in 0..(PairCounts::<u32>::MEMORY_PAIRS as u32 * 20) {
+            counts.add((i % 3, 7), 1).unwrap();
+            expected[(i % 3) as usize].1 += 1;
+        }
+        assert_eq!(counts.runs.len(), 0);
+        assert_eq!(totals(&counts), expected);
     }
 
     #[test]
