@@ -771,26 +771,32 @@ impl Aggregator {
         }
         let collocations = collocation_rows(&totals, collocation_min_count);
         drop(totals);
-        // Listed phrases by id: only their per-organisation counts become rows.
-        let mut listed = vec![false; self.phrases.len()];
-        for id in collocations
+        // Listed phrases by id, with their place in alphabetical order (`NOT_LISTED` for the
+        // others): only their per-organisation counts become rows, sorted by count and then
+        // by that place, so that sorting compares no strings.
+        const NOT_LISTED: u32 = u32::MAX;
+        let mut listed: Vec<u32> = collocations
             .iter()
             .filter_map(|r| self.phrases.get(&r.phrase))
-        {
-            listed[id as usize] = true;
+            .collect();
+        listed.sort_unstable_by_key(|&id| self.phrases.resolve(id));
+        let mut phrase_ranks = vec![NOT_LISTED; self.phrases.len()];
+        for (rank, &id) in listed.iter().enumerate() {
+            phrase_ranks[id as usize] = rank as u32;
         }
+        drop(listed);
         // The pairs come by organisation id: each organisation's listed phrases are sorted
         // and written to the file in turn, and the organisations then taken in name order.
         let mut rows = SpillFile::in_dir(self.spill_dir.clone());
         let mut ranges: Vec<(u64, u64)> = vec![(0, 0); self.organisations.len()];
         let by_count_then_phrase = |a: &(u32, u32), b: &(u32, u32)| {
             b.1.cmp(&a.1)
-                .then_with(|| self.phrases.resolve(a.0).cmp(self.phrases.resolve(b.0)))
+                .then_with(|| phrase_ranks[a.0 as usize].cmp(&phrase_ranks[b.0 as usize]))
         };
         for_each_group(
             self.collocations_by_organisation.sorted(),
             |organisation, counts| {
-                counts.retain(|&(phrase, _)| listed[phrase as usize]);
+                counts.retain(|&(phrase, _)| phrase_ranks[phrase as usize] != NOT_LISTED);
                 ranges[organisation as usize] =
                     append_sorted(&mut rows, counts, by_count_then_phrase)?;
                 Ok(())
