@@ -291,11 +291,14 @@ impl Part {
             return Err(part_error(&path, "not a themata part manifest"));
         }
         let version = kind["themata_version"].as_str().unwrap_or("?");
-        if version != env!("CARGO_PKG_VERSION") || kind["format_version"] != PART_FORMAT_VERSION {
+        let format_version = &kind["format_version"];
+        if version != env!("CARGO_PKG_VERSION") || *format_version != PART_FORMAT_VERSION {
             return Err(part_error(
                 dir,
                 format!(
-                    "written by themata {version}, this is themata {} (merge with the version that ran the shards)",
+                    "written by themata {version} (part format {format_version}), this is \
+                     themata {} (part format {PART_FORMAT_VERSION}): merge with the build that ran \
+                     the shards",
                     env!("CARGO_PKG_VERSION")
                 ),
             ));

@@ -828,6 +828,30 @@ fn merge_names_a_missing_duplicated_or_foreign_part() {
         assert_eq!(run.stderr.trim(), expected, "{parts:?}");
         assert!(!dir.path().join("out").exists(), "nothing is written");
     }
+    // A part of another part format (an older build) is refused, naming both formats.
+    fs::create_dir_all(dir.path().join("old")).unwrap();
+    for file in ["part.json", "state.bin", "rows.bin"] {
+        fs::copy(
+            dir.path().join("p/1").join(file),
+            dir.path().join("old").join(file),
+        )
+        .unwrap();
+    }
+    let manifest = dir.path().join("old/part.json");
+    let mut json: serde_json::Value =
+        serde_json::from_slice(&fs::read(&manifest).unwrap()).unwrap();
+    json["format_version"] = serde_json::json!(1);
+    fs::write(&manifest, serde_json::to_vec(&json).unwrap()).unwrap();
+    let run = themata(dir.path(), &["merge", "p/0", "old", "p/2", "-o", "out"]);
+    assert_eq!(run.code, 2);
+    let version = env!("CARGO_PKG_VERSION");
+    assert_eq!(
+        run.stderr.trim(),
+        format!(
+            "themata: error: `old`: written by themata {version} (part format 1), this is themata \
+             {version} (part format 2): merge with the build that ran the shards"
+        )
+    );
     // A part copied incompletely is named with its file.
     let state = dir.path().join("p/2/state.bin");
     let bytes = fs::read(&state).unwrap();
