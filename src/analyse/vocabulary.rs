@@ -75,7 +75,7 @@ fn form_text<'a>(text: &'a str, forms: &[Form], id: FormId) -> &'a [u8] {
 
 /// The hash of a form whose first eight bytes are `head`: the rest of the form is read only
 /// when it is longer than eight bytes.
-fn hash(head: u64, form: &[u8]) -> u64 {
+pub(crate) fn hash(head: u64, form: &[u8]) -> u64 {
     let mut hasher = FxBuildHasher.build_hasher();
     hasher.write_u64(head);
     hasher.write_usize(form.len());

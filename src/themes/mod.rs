@@ -52,6 +52,7 @@ use std::fmt;
 use std::ops::Range;
 use std::sync::LazyLock;
 
+use hashbrown::HashTable;
 use rustc_hash::FxHashMap;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
@@ -60,6 +61,7 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
 use crate::analyse::TokenRef;
+use crate::analyse::vocabulary;
 
 /// The built-in dictionary as shipped (TOML text with comments), for `themata themes`.
 pub const BUILTIN_TOML: &str = include_str!("builtin.toml");
@@ -750,11 +752,65 @@ struct CompiledPattern {
     words: Vec<u32>,
 }
 
-/// The word-pattern ids of token norms, by norm: a range of `ids` each.
+/// The word-pattern ids of token norms, by norm: a range of `ids` each. A norm is looked up
+/// as the vocabulary looks up forms: its slot holds its first eight bytes, so most words are
+/// found without reading their text.
 #[derive(Debug, Clone, Default)]
 struct WordMatches {
-    ranges: FxHashMap<Box<str>, (u32, u32)>,
+    table: HashTable<WordSlot>,
+    /// The norms' text, one after another.
+    text: String,
     ids: Vec<u32>,
+}
+
+/// A norm's slot in [`WordMatches::table`].
+#[derive(Debug, Clone, Copy)]
+struct WordSlot {
+    /// The norm's first eight bytes, zero-padded (see [`vocabulary::head`]).
+    head: u64,
+    len: u32,
+    /// Where the norm is in [`WordMatches::text`].
+    start: usize,
+    /// Its word-pattern ids: `ids[range.0..range.1]`.
+    range: (u32, u32),
+}
+
+impl WordMatches {
+    /// Number of norms kept.
+    fn len(&self) -> usize {
+        self.table.len()
+    }
+
+    /// The word-pattern ids' range of `norm`, which `matches` works out (appending the ids to
+    /// `ids`) the first time.
+    fn range(&mut self, norm: &str, matches: impl FnOnce(&str, &mut Vec<u32>)) -> (u32, u32) {
+        let bytes = norm.as_bytes();
+        let (head, len) = (vocabulary::head(bytes), bytes.len());
+        let hash = vocabulary::hash(head, bytes);
+        let text = &self.text;
+        let found = self.table.find(hash, |slot| {
+            slot.len as usize == len
+                && slot.head == head
+                && (len <= 8 || text.as_bytes()[slot.start + 8..slot.start + len] == bytes[8..])
+        });
+        if let Some(slot) = found {
+            return slot.range;
+        }
+        let start = self.ids.len() as u32;
+        matches(norm, &mut self.ids);
+        let slot = WordSlot {
+            head,
+            len: u32::try_from(len).expect("a word is shorter than 4 GiB"),
+            start: self.text.len(),
+            range: (start, self.ids.len() as u32),
+        };
+        self.text.push_str(norm);
+        let text = &self.text;
+        self.table.insert_unique(hash, slot, |s| {
+            vocabulary::hash(s.head, &text.as_bytes()[s.start..s.start + s.len as usize])
+        });
+        slot.range
+    }
 }
 
 /// A [`ThemeMatcher`] for a worker that matches unit after unit: it keeps the word-pattern
@@ -785,7 +841,7 @@ impl KeptMatcher {
 
     /// [`ThemeMatcher::find`], with the words kept from the units before.
     pub fn find(&mut self, tokens: &[TokenRef<'_>]) -> Vec<ThemeHit> {
-        if self.words.ranges.len() >= self.limit {
+        if self.words.len() >= self.limit {
             self.words = WordMatches::default();
         }
         self.matcher.find_in(tokens, &mut self.words)
@@ -1041,17 +1097,7 @@ impl ThemeMatcher {
         // (words repeat, so most tokens are a hash lookup).
         let mut ranges: Vec<(u32, u32)> = Vec::with_capacity(tokens.len());
         for token in tokens {
-            let range = match words.ranges.get(token.norm) {
-                Some(&range) => range,
-                None => {
-                    let start = words.ids.len() as u32;
-                    self.match_token(token.norm, &mut words.ids);
-                    let range = (start, words.ids.len() as u32);
-                    words.ranges.insert(token.norm.into(), range);
-                    range
-                }
-            };
-            ranges.push(range);
+            ranges.push(words.range(token.norm, |norm, ids| self.match_token(norm, ids)));
         }
         let ids = &words.ids;
         let ids_of = |i: usize| &ids[ranges[i].0 as usize..ranges[i].1 as usize];
@@ -1317,6 +1363,45 @@ mod tests {
             failures.len(),
             failures.join("\n")
         );
+    }
+
+    #[test]
+    fn word_matches_tell_words_apart_by_all_their_bytes() {
+        // Words sharing their first eight bytes, words of up to eight bytes, the empty word.
+        let words = [
+            "traffick",
+            "trafficked",
+            "traffickers",
+            "abc",
+            "abcd",
+            "acb",
+            "a",
+            "",
+            "trafficker",
+        ];
+        let mut table = WordMatches::default();
+        let mut matched = Vec::new();
+        let mut ranges = Vec::new();
+        for (i, w) in words.iter().enumerate() {
+            let range = table.range(w, |norm, ids| {
+                matched.push(norm.to_owned());
+                ids.extend(std::iter::repeat_n(i as u32, i % 3));
+            });
+            ranges.push(range);
+        }
+        assert_eq!(matched, words, "each word is matched once, when new");
+        assert_eq!(table.len(), words.len());
+        for (i, w) in words.iter().enumerate() {
+            let again = table.range(w, |_, _| panic!("`{w}` is kept"));
+            assert_eq!(again, ranges[i], "{w}");
+            let (start, end) = again;
+            assert!(
+                table.ids[start as usize..end as usize]
+                    .iter()
+                    .all(|&id| id == i as u32)
+            );
+            assert_eq!((end - start) as usize, i % 3, "{w}");
+        }
     }
 
     #[test]
