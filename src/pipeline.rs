@@ -9,6 +9,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 use std::time::{Instant, SystemTime};
 
 use rayon::prelude::*;
@@ -243,12 +244,16 @@ pub fn run(options: &RunOptions, reporter: &dyn Reporter) -> Result<RunSummary, 
     let mut inputs = Vec::new();
     let mut tokens = 0u64;
     let analyse_clock = Instant::now();
+    let workspaces = Workspaces::default();
     let analyse_batch = |batch: &[InputFile]| -> Vec<Result<DocumentResult, IngestError>> {
         batch
             .par_iter()
-            .map_init(Workspace::default, |workspace, file| {
-                analyse_document(file, &metadata, &segmenter, &analyser, workspace)
-            })
+            .map_init(
+                || workspaces.lease(),
+                |lease, file| {
+                    analyse_document(file, &metadata, &segmenter, &analyser, lease.workspace())
+                },
+            )
             .collect()
     };
     // Folding a batch into the aggregates and the streamed tables is sequential (unit order);
@@ -731,6 +736,45 @@ fn write_built<R>(
 }
 
 /// Splits the files into batches of bounded size, in order.
+/// Workspaces kept from one piece of work to the next. A workspace's vocabularies and theme
+/// matches are caches that make a worker's later units cheaper (a word is stemmed and matched
+/// once per workspace), and rayon starts a new piece, with a new `map_init` state, for each
+/// part of a batch it splits off: without the pool each would start with empty caches.
+#[derive(Default)]
+struct Workspaces(Mutex<Vec<Workspace>>);
+
+impl Workspaces {
+    /// A workspace for one piece of work: a kept one, or a new one when all are in use.
+    fn lease(&self) -> Lease<'_> {
+        let kept = self.0.lock().unwrap_or_else(PoisonError::into_inner).pop();
+        Lease {
+            pool: self,
+            workspace: Some(kept.unwrap_or_default()),
+        }
+    }
+}
+
+/// A workspace taken from [`Workspaces`], given back when dropped.
+struct Lease<'a> {
+    pool: &'a Workspaces,
+    workspace: Option<Workspace>,
+}
+
+impl Lease<'_> {
+    fn workspace(&mut self) -> &mut Workspace {
+        self.workspace.get_or_insert_with(Workspace::default)
+    }
+}
+
+impl Drop for Lease<'_> {
+    fn drop(&mut self) {
+        if let Some(workspace) = self.workspace.take() {
+            let mut kept = self.pool.0.lock().unwrap_or_else(PoisonError::into_inner);
+            kept.push(workspace);
+        }
+    }
+}
+
 fn batches(files: &[InputFile]) -> Vec<&[InputFile]> {
     let mut out = Vec::new();
     let mut start = 0;
@@ -807,4 +851,26 @@ fn read_all_metadata(
         }
     }
     all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn workspaces_are_given_back_and_reused() {
+        let pool = Workspaces::default();
+        let kept = |pool: &Workspaces| pool.0.lock().unwrap().len();
+        {
+            let (mut a, mut b) = (pool.lease(), pool.lease());
+            let _ = (a.workspace(), b.workspace());
+            assert_eq!(kept(&pool), 0, "both in use");
+        }
+        assert_eq!(kept(&pool), 2, "both given back");
+        {
+            let _c = pool.lease();
+            assert_eq!(kept(&pool), 1, "a kept one is taken, not a new one made");
+        }
+        assert_eq!(kept(&pool), 2);
+    }
 }
