@@ -291,6 +291,9 @@ pub fn run(options: &RunOptions, reporter: &dyn Reporter) -> Result<RunSummary, 
         pending = (batch, results);
     }
     consume(pending.0, pending.1)?;
+    // The workspaces' caches are not needed past the analysis: their memory goes back before
+    // the tables are computed.
+    drop(workspaces);
     timings.insert("analyse", analyse_clock.elapsed().as_secs_f64());
     let units = aggregator.n_units();
 
