@@ -251,7 +251,7 @@ pub fn run(options: &RunOptions, reporter: &dyn Reporter) -> Result<RunSummary, 
             .map_init(
                 || workspaces.lease(),
                 |lease, file| {
-                    analyse_document(file, &metadata, &segmenter, &analyser, lease.workspace())
+                    analyse_document(file, &metadata, &segmenter, &analyser, &mut lease.workspace)
                 },
             )
             .collect()
@@ -738,7 +738,6 @@ fn write_built<R>(
     write::write_chunks(dir, name, &frame(&[]), frames, formats)
 }
 
-/// Splits the files into batches of bounded size, in order.
 /// Workspaces kept from one piece of work to the next. A workspace's vocabularies and theme
 /// matches are caches that make a worker's later units cheaper (a word is stemmed and matched
 /// once per workspace), and rayon starts a new piece, with a new `map_init` state, for each
@@ -752,7 +751,7 @@ impl Workspaces {
         let kept = self.0.lock().unwrap_or_else(PoisonError::into_inner).pop();
         Lease {
             pool: self,
-            workspace: Some(kept.unwrap_or_default()),
+            workspace: kept.unwrap_or_default(),
         }
     }
 }
@@ -760,24 +759,18 @@ impl Workspaces {
 /// A workspace taken from [`Workspaces`], given back when dropped.
 struct Lease<'a> {
     pool: &'a Workspaces,
-    workspace: Option<Workspace>,
-}
-
-impl Lease<'_> {
-    fn workspace(&mut self) -> &mut Workspace {
-        self.workspace.get_or_insert_with(Workspace::default)
-    }
+    workspace: Workspace,
 }
 
 impl Drop for Lease<'_> {
     fn drop(&mut self) {
-        if let Some(workspace) = self.workspace.take() {
-            let mut kept = self.pool.0.lock().unwrap_or_else(PoisonError::into_inner);
-            kept.push(workspace);
-        }
+        let workspace = std::mem::take(&mut self.workspace);
+        let mut kept = self.pool.0.lock().unwrap_or_else(PoisonError::into_inner);
+        kept.push(workspace);
     }
 }
 
+/// Splits the files into batches of bounded size, in order.
 fn batches(files: &[InputFile]) -> Vec<&[InputFile]> {
     let mut out = Vec::new();
     let mut start = 0;
@@ -865,8 +858,7 @@ mod tests {
         let pool = Workspaces::default();
         let kept = |pool: &Workspaces| pool.0.lock().unwrap().len();
         {
-            let (mut a, mut b) = (pool.lease(), pool.lease());
-            let _ = (a.workspace(), b.workspace());
+            let (_a, _b) = (pool.lease(), pool.lease());
             assert_eq!(kept(&pool), 0, "both in use");
         }
         assert_eq!(kept(&pool), 2, "both given back");
