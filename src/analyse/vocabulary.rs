@@ -35,7 +35,7 @@ pub struct Stem {
 /// a lookup touches one slot (and the form's text only past its first eight bytes).
 #[derive(Debug, Clone, Copy)]
 struct Slot {
-    /// The first eight bytes of the form, zero-padded.
+    /// The form's [`FormKey`], apart: in one field its padding would make slots larger.
     head: u64,
     len: u32,
     id: FormId,
@@ -45,6 +45,15 @@ struct Slot {
     local: u32,
     is_content: bool,
     stem: Stem,
+}
+
+impl Slot {
+    fn key(&self) -> FormKey {
+        FormKey {
+            head: self.head,
+            len: self.len,
+        }
+    }
 }
 
 /// The first eight bytes of `form` as a little-endian number, zero-padded (read without a
@@ -73,16 +82,57 @@ fn form_text<'a>(text: &'a str, forms: &[Form], id: FormId) -> &'a [u8] {
     &text.as_bytes()[f.start as usize..f.end as usize]
 }
 
-/// The hash of a form whose first eight bytes are `head`: the rest of the form is read only
-/// when it is longer than eight bytes.
-pub(crate) fn hash(head: u64, form: &[u8]) -> u64 {
-    let mut hasher = FxBuildHasher.build_hasher();
-    hasher.write_u64(head);
-    hasher.write_usize(form.len());
-    if let Some(rest) = form.get(8..) {
-        hasher.write(rest);
+/// What finding a form compares before its text: its first eight bytes (see [`head`]) and its
+/// length. Forms of up to eight bytes with the same key are the same; longer ones are told
+/// apart by their bytes past the eighth. The vocabulary finds its forms this way, and the theme
+/// matcher the words it keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct FormKey {
+    head: u64,
+    len: u32,
+}
+
+impl FormKey {
+    /// The key of `form`, and the form's hash.
+    #[inline]
+    pub(crate) fn of(form: &[u8]) -> (FormKey, u64) {
+        let key = FormKey {
+            head: head(form),
+            len: form.len() as u32,
+        };
+        (key, key.hash(form))
     }
-    hasher.finish()
+
+    /// The hash of `form`, whose key this is: the form's text is read only past its eighth
+    /// byte.
+    #[inline]
+    pub(crate) fn hash(self, form: &[u8]) -> u64 {
+        let mut hasher = FxBuildHasher.build_hasher();
+        hasher.write_u64(self.head);
+        hasher.write_usize(form.len());
+        if let Some(rest) = form.get(8..) {
+            hasher.write(rest);
+        }
+        hasher.finish()
+    }
+
+    /// Whether a form kept with this key, whose text `kept` gives, is `form` (of key `key`):
+    /// `kept` is called only when the keys are equal and the form is longer than eight bytes.
+    #[inline]
+    pub(crate) fn finds<'t>(
+        self,
+        key: FormKey,
+        form: &[u8],
+        kept: impl FnOnce() -> &'t [u8],
+    ) -> bool {
+        self == key && (form.len() <= 8 || kept()[8..] == form[8..])
+    }
+
+    /// The form's length in bytes.
+    #[inline]
+    pub(crate) fn len(self) -> usize {
+        self.len as usize
+    }
 }
 
 /// One token's lookup: see [`Vocabulary::visit`].
@@ -182,8 +232,7 @@ impl Vocabulary {
     /// The slot of `form`, added when new.
     fn slot(&mut self, form: &str, is_content: impl FnOnce(&str) -> bool) -> &mut Slot {
         let bytes = form.as_bytes();
-        let (form_head, len) = (head(bytes), bytes.len() as u32);
-        let form_hash = hash(form_head, bytes);
+        let (key, form_hash) = FormKey::of(bytes);
         let Vocabulary {
             table,
             text,
@@ -195,9 +244,8 @@ impl Vocabulary {
         // Nearly every token finds its form: a plain lookup first, the insertion (which may
         // grow the table) only for a new form.
         let found = table.find_entry(form_hash, |slot| {
-            slot.len == len
-                && slot.head == form_head
-                && (len <= 8 || form_text(text, forms, slot.id)[8..] == bytes[8..])
+            slot.key()
+                .finds(key, bytes, || form_text(text, forms, slot.id))
         });
         match found {
             Ok(slot) => slot.into_mut(),
@@ -217,15 +265,15 @@ impl Vocabulary {
                     end: text.len() as u32,
                 });
                 let slot = Slot {
-                    head: form_head,
-                    len,
+                    head: key.head,
+                    len: key.len,
                     id,
                     seen_in: 0,
                     local: 0,
                     is_content,
                     stem,
                 };
-                let rehash = |slot: &Slot| hash(slot.head, form_text(text, forms, slot.id));
+                let rehash = |slot: &Slot| slot.key().hash(form_text(text, forms, slot.id));
                 absent
                     .into_table()
                     .insert_unique(form_hash, slot, rehash)
@@ -248,6 +296,25 @@ mod tests {
         vocabulary.begin();
         let stem = vocabulary.visit(word, 0, |_| true).stem;
         vocabulary.stem_text(stem).to_string()
+    }
+
+    #[test]
+    fn form_keys_tell_forms_apart_past_eight_bytes() {
+        let of = |form: &str| FormKey::of(form.as_bytes()).0;
+        // Equal keys: the same first eight bytes and length. Past eight bytes only the text
+        // tells the forms apart, and is read only then.
+        let (a, b) = ("trafficked", "trafficker");
+        assert_eq!(of(a), of(b));
+        assert!(of(a).finds(of(a), a.as_bytes(), || a.as_bytes()));
+        assert!(!of(a).finds(of(b), b.as_bytes(), || a.as_bytes()));
+        // Up to eight bytes the key is the form: its text is never read.
+        for form in ["", "a", "ab", "abc", "women", "traffick"] {
+            let unread = || -> &[u8] { panic!("`{form}`: text read") };
+            assert!(of(form).finds(of(form), form.as_bytes(), unread));
+        }
+        assert_ne!(of("abc"), of("acb"));
+        assert_ne!(of("traffick"), of("trafficke"));
+        assert_eq!(of("women").len(), 5);
     }
 
     #[test]

@@ -61,7 +61,7 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
 use crate::analyse::TokenRef;
-use crate::analyse::vocabulary;
+use crate::analyse::vocabulary::FormKey;
 
 /// The built-in dictionary as shipped (TOML text with comments), for `themata themes`.
 pub const BUILTIN_TOML: &str = include_str!("builtin.toml");
@@ -752,9 +752,9 @@ struct CompiledPattern {
     words: Vec<u32>,
 }
 
-/// The word-pattern ids of token norms, by norm: a range of `ids` each. A norm is looked up
-/// as the vocabulary looks up forms: its slot holds its first eight bytes, so most words are
-/// found without reading their text.
+/// The word-pattern ids of token norms, by norm: a range of `ids` each. A norm is found by its
+/// [`FormKey`], as the vocabulary finds forms, so most words are found without reading their
+/// text.
 #[derive(Debug, Clone, Default)]
 struct WordMatches {
     table: HashTable<WordSlot>,
@@ -766,13 +766,18 @@ struct WordMatches {
 /// A norm's slot in [`WordMatches::table`].
 #[derive(Debug, Clone, Copy)]
 struct WordSlot {
-    /// The norm's first eight bytes, zero-padded (see [`vocabulary::head`]).
-    head: u64,
-    len: u32,
+    key: FormKey,
     /// Where the norm is in [`WordMatches::text`].
     start: usize,
     /// Its word-pattern ids: `ids[range.0..range.1]`.
     range: (u32, u32),
+}
+
+impl WordSlot {
+    /// The norm's text, in [`WordMatches::text`].
+    fn text(self, text: &[u8]) -> &[u8] {
+        &text[self.start..self.start + self.key.len()]
+    }
 }
 
 impl WordMatches {
@@ -785,30 +790,25 @@ impl WordMatches {
     /// `ids`) the first time.
     fn range(&mut self, norm: &str, matches: impl FnOnce(&str, &mut Vec<u32>)) -> (u32, u32) {
         let bytes = norm.as_bytes();
-        let (head, len) = (vocabulary::head(bytes), bytes.len());
-        let hash = vocabulary::hash(head, bytes);
-        let text = &self.text;
-        let found = self.table.find(hash, |slot| {
-            slot.len as usize == len
-                && slot.head == head
-                && (len <= 8 || text.as_bytes()[slot.start + 8..slot.start + len] == bytes[8..])
-        });
-        if let Some(slot) = found {
+        let (key, hash) = FormKey::of(bytes);
+        let text = self.text.as_bytes();
+        if let Some(slot) = self
+            .table
+            .find(hash, |slot| slot.key.finds(key, bytes, || slot.text(text)))
+        {
             return slot.range;
         }
         let start = self.ids.len() as u32;
         matches(norm, &mut self.ids);
         let slot = WordSlot {
-            head,
-            len: u32::try_from(len).expect("a word is shorter than 4 GiB"),
+            key,
             start: self.text.len(),
             range: (start, self.ids.len() as u32),
         };
         self.text.push_str(norm);
-        let text = &self.text;
-        self.table.insert_unique(hash, slot, |s| {
-            vocabulary::hash(s.head, &text.as_bytes()[s.start..s.start + s.len as usize])
-        });
+        let text = self.text.as_bytes();
+        self.table
+            .insert_unique(hash, slot, |s| s.key.hash(s.text(text)));
         slot.range
     }
 }
